@@ -1,0 +1,79 @@
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { TestProject } from 'vitest/node';
+import { expandHome, loadConfig } from './src/config/load-config';
+import type { GateConfig } from './src/config/gate-config';
+import { summarizeError, formatError } from './src/errors';
+import { createRunId } from './src/gate/run-id';
+import { resetState, writeState, type SetupRecord } from './src/gate/run-state';
+import { installShutdownHooks } from './src/gate/shutdown-hooks';
+import { startComfyui, type RunningServer } from './src/server/comfyui-server';
+import { readLogTail } from './src/server/log-tail';
+import { attachToServer } from './src/server/attach';
+import './src/gate/gate-context';
+
+/** Boots (or attaches to) ComfyUI once for the whole run, and stops what it started. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const runId = createRunId();
+  const startedAt = new Date().toISOString();
+  const bootStart = performance.now();
+  let config: GateConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    // The reporter reads this to say why nothing ran; the report folder is the default one.
+    const reportDir = resolve(process.cwd(), expandHome(process.env.GATE_REPORT_DIR ?? 'reports'));
+    recordSetupFailure(reportDir, { runId, startedAt, mode: 'boot', url: '', launchFlags: '', launchEnv: '' }, error);
+    throw error;
+  }
+  resetState(config.reportDir);
+  const plan = config.server;
+  const base: SetupRecord = {
+    runId,
+    startedAt,
+    mode: plan.mode,
+    url: plan.url,
+    launchFlags: plan.mode === 'boot' ? plan.args.slice(1).join(' ') : '',
+    launchEnv: plan.mode === 'boot' ? Object.entries(plan.env).map(([key, value]) => `${key}=${value}`).join(' ') : '',
+  };
+  let server: RunningServer | undefined;
+  const removeHooks = installShutdownHooks(config.reportDir, () => server?.pid);
+  try {
+    if (plan.mode === 'attach') {
+      await attachToServer(plan.url);
+      writeState(config.reportDir, 'setup', base);
+    } else {
+      const logPath = join(config.reportDir, 'comfyui.log');
+      process.stderr.write(`[comfyui-gate] booting ComfyUI from ${plan.dir} (log: ${logPath})…\n`);
+      server = await startComfyui(plan, logPath);
+      const timeToReadyMs = Math.round(performance.now() - bootStart);
+      process.stderr.write(`[comfyui-gate] ComfyUI answered ${plan.url}/system_stats after ${(timeToReadyMs / 1000).toFixed(1)} s\n`);
+      writeState(config.reportDir, 'setup', { ...base, logPath, timeToReadyMs, pid: server.pid });
+    }
+  } catch (error) {
+    removeHooks();
+    const logPath = plan.mode === 'boot' ? join(config.reportDir, 'comfyui.log') : undefined;
+    recordSetupFailure(config.reportDir, { ...base, ...(logPath === undefined ? {} : { logPath }) }, error);
+    throw error;
+  }
+  project.provide('gate', { url: plan.url, runId, mode: plan.mode, reportDir: config.reportDir });
+  return async () => {
+    await server?.stop();
+    removeHooks();
+  };
+}
+
+function recordSetupFailure(reportDir: string, base: SetupRecord, error: unknown): void {
+  const summary = summarizeError(error);
+  const contextTail = summary.context.logTail;
+  const logTail = Array.isArray(contextTail) ? contextTail : base.logPath === undefined ? [] : readLogTail(base.logPath);
+  try {
+    writeState(reportDir, 'setup', { ...base, error: summary, logTail });
+  } catch {
+    // The report folder itself may be the problem; the error below still reaches the terminal.
+  }
+  // Vitest prints a thrown error with its stack and a code frame; for a setup failure the
+  // message and the fix are what a person needs, so the stack is replaced by them.
+  if (error instanceof Error) error.stack = `${error.name}: ${formatError(error)}`;
+  process.stderr.write(`\n[comfyui-gate] ${formatError(error)}\n\n`);
+}

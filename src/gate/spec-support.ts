@@ -1,0 +1,59 @@
+import { inject, type TestContext } from 'vitest';
+import { loadConfig } from '../config/load-config';
+import type { GateConfig } from '../config/gate-config';
+import type { Criterion } from '../config/env-schema';
+import { GateError } from '../errors';
+import type { TruthId } from '../report/benchmark-report';
+import type { GateContext } from './gate-context';
+import type { TruthMeasurements } from './measurements';
+import { readState } from './run-state';
+import './gate-context';
+import './measurements';
+
+let config: GateConfig | undefined;
+
+/** The gate's configuration, parsed once per worker from the same environment as global setup. */
+export function getConfig(): GateConfig {
+  return (config ??= loadConfig());
+}
+
+/** What global setup provided: the server URL and the run id. */
+export function getGate(): GateContext {
+  return inject('gate');
+}
+
+/** Tags a spec's test with the truth it checks, so the reporter can find it. */
+export function markTruth(context: TestContext, truth: TruthId): void {
+  context.task.meta.truth = truth;
+}
+
+/** Hands a truth's measurements to the reporter (plain JSON in task.meta). */
+export function recordMeasurements<T extends TruthId>(context: TestContext, truth: T, measurements: TruthMeasurements[T]): void {
+  context.task.meta.truth = truth;
+  context.task.meta.measurements = JSON.parse(JSON.stringify(measurements)) as TruthMeasurements[T];
+}
+
+/** Skips a truth that configuration switched off: the report says SKIPPED (by configuration). */
+export function skipIfConfigured(context: TestContext, criterion: Criterion): void {
+  if (!getConfig().skip.includes(criterion)) return;
+  context.task.meta.skipKind = 'config';
+  context.skip(`SKIPPED by configuration (GATE_SKIP=${getConfig().skip.join(',')})`);
+}
+
+/** Marks a truth NOT RUN because what it needs did not happen; the note says why. */
+export function skipAsNotRun(context: TestContext, reason: string): never {
+  context.task.meta.skipKind = 'not-run';
+  context.skip(reason);
+  throw new Error('unreachable: context.skip throws');
+}
+
+/** Reads a part of the run record another spec wrote. */
+export function readRunState<T>(name: string): T | undefined {
+  return readState<T>(getGate().reportDir, name);
+}
+
+/** Throws a GateError as a spec failure; Vitest shows its message, the reporter its hint. */
+export function failTruth(context: TestContext, error: GateError): never {
+  context.task.meta.hint = error.hint;
+  throw error;
+}

@@ -1,0 +1,103 @@
+import { createGpuParseError, validatePercent } from './gpu-parse-error';
+import { removeFloatNoise } from './gpu-sample';
+import type { GpuSample, RecordSplitter } from './gpu-sample';
+import { isPlistDict, parsePlistXml } from './plist-xml';
+import type { PlistValue } from './plist-xml';
+
+const PLIST_END = '</plist>';
+const NUL = '\0';
+// Apple GPUs run below 2 GHz; `freq_hz` has always held MHz despite its name (`<real>338</real>`).
+// A value this large can only be real hertz, should a later macOS fix the unit.
+const SMALLEST_FREQUENCY_IN_HZ = 100_000;
+
+/**
+ * Splits a live `powermetrics -f plist` stream into plist documents. powermetrics writes a NUL before
+ * every document but the first and none after the last, so a document is also complete at `</plist>`:
+ * waiting for the next NUL would hold each sample back a whole interval.
+ */
+export function createPowermetricsPlistSplitter(): RecordSplitter {
+  let buffer = '';
+
+  const take = (record: string): string[] => (record.trim() === '' ? [] : [record.trim()]);
+
+  return {
+    push(chunk) {
+      buffer += chunk;
+      const records: string[] = [];
+      for (;;) {
+        const nul = buffer.indexOf(NUL);
+        const close = buffer.indexOf(PLIST_END);
+        if (close !== -1 && (nul === -1 || close < nul)) {
+          records.push(...take(buffer.slice(0, close + PLIST_END.length)));
+          buffer = buffer.slice(close + PLIST_END.length);
+        } else if (nul !== -1) {
+          records.push(...take(buffer.slice(0, nul)));
+          buffer = buffer.slice(nul + 1);
+        } else {
+          return records;
+        }
+      }
+    },
+    end() {
+      const rest = buffer;
+      buffer = '';
+      return take(rest);
+    },
+  };
+}
+
+/** Reads one plist document of the gpu_power sampler; `receivedAt` stands in when it has no `timestamp`. */
+export function parsePowermetricsPlistRecord(record: string, receivedAt: number): GpuSample {
+  let root: PlistValue;
+  try {
+    root = parsePlistXml(record);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw createGpuParseError('powermetrics-plist', `powermetrics record is not a readable plist (${reason})`, record, { cause: error });
+  }
+  if (!isPlistDict(root)) {
+    throw createGpuParseError('powermetrics-plist', 'powermetrics plist record is not a dictionary', record);
+  }
+  const gpu = root['gpu'];
+  if (!isPlistDict(gpu)) {
+    throw createGpuParseError('powermetrics-plist', 'powermetrics plist record has no "gpu" dictionary', record, {
+      advice: 'powermetrics ran without the gpu_power sampler: add gpu_power to --samplers.',
+    });
+  }
+  const idleRatio = gpu['idle_ratio'];
+  if (typeof idleRatio !== 'number') {
+    throw createGpuParseError('powermetrics-plist', 'powermetrics plist "gpu" dictionary has no numeric idle_ratio', record);
+  }
+  const activePercent = validatePercent('powermetrics-plist', 'GPU active share (1 - idle_ratio)', removeFloatNoise((1 - idleRatio) * 100), record);
+  const timestamp = root['timestamp'];
+  const frequencyMHz = readFrequencyMHz(gpu['freq_hz']);
+  const powerW = readPowerW(gpu['gpu_energy'], root['elapsed_ns']);
+  return {
+    at: timestamp instanceof Date ? timestamp.getTime() : receivedAt,
+    activePercent,
+    ...(frequencyMHz === undefined ? {} : { frequencyMHz }),
+    ...(powerW === undefined ? {} : { powerW }),
+  };
+}
+
+/** Reads a whole captured `powermetrics -f plist` output (NUL-separated documents) into samples. */
+export function parsePowermetricsPlist(text: string, receivedAt: number): GpuSample[] {
+  const splitter = createPowermetricsPlistSplitter();
+  const records = [...splitter.push(text), ...splitter.end()];
+  if (records.length === 0) {
+    throw createGpuParseError('powermetrics-plist', 'powermetrics plist output has no records', text);
+  }
+  return records.map((record) => parsePowermetricsPlistRecord(record, receivedAt));
+}
+
+function readFrequencyMHz(freq: PlistValue | undefined): number | undefined {
+  if (typeof freq !== 'number') return undefined;
+  return freq >= SMALLEST_FREQUENCY_IN_HZ ? freq / 1e6 : freq;
+}
+
+// `gpu_energy` is the energy used over the sample in mJ (the text format's `GPU Power` in mW is the
+// same figure divided by the interval), so mJ / ns × 1e6 = W.
+function readPowerW(energyMJ: PlistValue | undefined, elapsedNs: PlistValue | undefined): number | undefined {
+  if (typeof energyMJ !== 'number' || typeof elapsedNs !== 'number' || elapsedNs <= 0) return undefined;
+  return (energyMJ * 1e6) / elapsedNs;
+}

@@ -1,0 +1,89 @@
+import { execa } from 'execa';
+import { registerChild, unregisterChild } from '../gate/child-registry';
+import { stopGroup } from '../server/process-group';
+import type { GpuSample } from './gpu-sample';
+import type { GpuSampler, SamplerName } from './gpu-sampler';
+import { GpuSamplerError } from './sampler-errors';
+
+const STOP_GRACE_MS = 1000;
+const STDERR_KEEP = 2000;
+
+export interface StreamSamplerOptions {
+  readonly name: SamplerName;
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly intervalMs: number;
+  readonly reportDir: string;
+  /** Turns the next chunk of output into the samples it completes (stateful: records span chunks). */
+  readonly parse: (chunk: string, receivedAt: number) => GpuSample[];
+}
+
+/**
+ * Runs a tool that prints a sample every interval (powermetrics, nvidia-smi -lms) in its own
+ * process group, listed in the child registry so the gate's main process can always end it.
+ */
+export function startStreamSampler(options: StreamSamplerOptions): GpuSampler {
+  const { name, file, args, intervalMs, reportDir, parse } = options;
+  const command = [file, ...args].join(' ');
+  const collected: GpuSample[] = [];
+  let failure: Error | undefined;
+  let stopping = false;
+  let stderr = '';
+  let resolveFirst: (sample: GpuSample) => void = () => undefined;
+  let rejectFirst: (error: Error) => void = () => undefined;
+  const first = new Promise<GpuSample>((resolve, reject) => ((resolveFirst = resolve), (rejectFirst = reject)));
+  first.catch(() => undefined);
+
+  const child = execa(file, [...args], { detached: true, cleanup: false, reject: false, buffer: false, stdin: 'ignore', encoding: 'utf8' });
+  const pid = child.pid;
+  if (pid !== undefined) registerChild(reportDir, pid);
+  const fail = (error: Error) => {
+    failure ??= error;
+    rejectFirst(error);
+  };
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    if (failure !== undefined) return;
+    try {
+      const samples = parse(chunk, Date.now());
+      collected.push(...samples);
+      if (samples[0] !== undefined) resolveFirst(samples[0]);
+    } catch (error) {
+      fail(error instanceof Error ? error : new Error(String(error)));
+      void stop();
+    }
+  });
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_KEEP)));
+  child.on('error', (error) => fail(new GpuSamplerError(`${name} could not be started: ${error.message}`, { hint: `is ${file} installed and on PATH?`, context: { command } })));
+  child.on('exit', (code, signal) => {
+    if (pid !== undefined) unregisterChild(reportDir, pid);
+    if (stopping) return;
+    const how = signal === null ? `exit code ${code ?? 'unknown'}` : `signal ${signal}`;
+    const said = stderr.trim() === '' ? '' : `: ${stderr.trim().split('\n').slice(-3).join(' / ')}`;
+    fail(
+      new GpuSamplerError(`${name} stopped with ${how} after ${collected.length} sample(s)${said}`, {
+        hint: `run \`${command}\` by hand to see why`,
+        context: { command, samples: collected.length },
+      }),
+    );
+  });
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      stopping = true;
+      await stopGroup(child, STOP_GRACE_MS);
+      if (pid !== undefined) unregisterChild(reportDir, pid);
+    })());
+
+  return {
+    name,
+    command,
+    intervalMs,
+    samples: () => collected,
+    firstSample: () => first,
+    failure: () => failure,
+    stop,
+  };
+}

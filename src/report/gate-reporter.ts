@@ -1,0 +1,85 @@
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Reporter, TestModule, TestRunEndReason } from 'vitest/node';
+import { expandHome, loadConfig } from '../config/load-config';
+import type { GateConfig } from '../config/gate-config';
+import { createRunId } from '../gate/run-id';
+import { readState, type SetupRecord } from '../gate/run-state';
+import { readLogTail } from '../server/log-tail';
+import { buildReport } from './build-report';
+import { collectTruths } from './collect-truths';
+import { appendHistory, compareWithHistory, readHistory, toHistoryEntry } from './history';
+import { getMachineInfo } from './machine-info';
+import { writeReportFiles } from './write-report';
+
+/**
+ * Writes 05-BENCHMARK.md (the plan's template with actual values), benchmark.json,
+ * 05-04-SUMMARY.md and the charts at the end of every run, and appends to history.jsonl.
+ * Every run is kept under runs/<run id>/; the top-level files are replaced atomically.
+ */
+export class GateReporter implements Reporter {
+  #startedAt = performance.now();
+
+  onTestRunStart(): void {
+    this.#startedAt = performance.now();
+  }
+
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, _errors: unknown, reason: TestRunEndReason): void {
+    try {
+      this.#write(testModules, reason);
+    } catch (error) {
+      // A reporter that throws hides the run's real outcome; say what went wrong and carry on.
+      process.stderr.write(`[comfyui-gate] could not write the report: ${error instanceof Error ? error.stack : String(error)}\n`);
+    }
+  }
+
+  #write(testModules: ReadonlyArray<TestModule>, reason: TestRunEndReason): void {
+    const config = tryLoadConfig();
+    const reportDir = config?.reportDir ?? resolve(process.cwd(), expandHome(process.env.GATE_REPORT_DIR ?? 'reports'));
+    const setup = readState<SetupRecord>(reportDir, 'setup');
+    const runId = setup?.runId ?? createRunId();
+    const notRunReason =
+      setup?.error !== undefined
+        ? `setup failed: ${setup.error.message.split('\n')[0]}`
+        : reason === 'interrupted'
+          ? 'the run was interrupted before this truth was checked'
+          : 'not selected in this run';
+    const failed = testModules.some((module) => module.state() === 'failed') || setup?.error !== undefined;
+    const logPath = setup?.logPath;
+    const base = buildReport({
+      runId,
+      date: setup?.startedAt ?? new Date().toISOString(),
+      config,
+      setup,
+      truths: collectTruths(testModules, notRunReason),
+      machine: getMachineInfo(),
+      logTail: failed && logPath !== undefined ? (setup?.logTail ?? readLogTail(logPath)) : [],
+      simulatedByEnv: process.env.GATE_SIMULATED === '1',
+    });
+    const entry = toHistoryEntry(base);
+    const report = { ...base, history: compareWithHistory(readHistory(reportDir), entry) };
+    const written = writeReportFiles(reportDir, report, performance.now() - this.#startedAt);
+    appendHistory(reportDir, entry);
+    copyRunArtifacts(reportDir, runId);
+    process.stdout.write(`\n[comfyui-gate] Phase 5 gate: ${report.phaseVerdict}${report.simulated ? ' (SIMULATED)' : ''} — report: ${relative(process.cwd(), written)}\n`);
+  }
+}
+
+function tryLoadConfig(): GateConfig | undefined {
+  try {
+    return loadConfig();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps the server log and the generated image with the run they belong to. */
+function copyRunArtifacts(reportDir: string, runId: string): void {
+  const runDir = join(reportDir, 'runs', runId);
+  const log = join(reportDir, 'comfyui.log');
+  if (existsSync(log)) copyFileSync(log, join(runDir, 'comfyui.log'));
+  for (const name of readdirSync(runDir)) {
+    if (name.endsWith('.png')) copyFileSync(join(runDir, name), join(reportDir, name));
+  }
+}

@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import { writeFileAtomic } from '../gate/write-atomic';
+import type { BenchmarkReport } from './benchmark-report';
+import { renderGpuChartSvg } from './render-gpu-chart';
+import { renderBenchmarkMarkdown } from './render-markdown';
+import { renderPlanSummary } from './render-summary';
+import { renderTrendChartSvg } from './render-trend-chart';
+
+export const REPORT_FILE = '05-BENCHMARK.md';
+export const SUMMARY_FILE = '05-04-SUMMARY.md';
+export const JSON_FILE = 'benchmark.json';
+const GPU_CHART_FILE = 'gpu-activity.svg';
+const TREND_CHART_FILE = 'trend.svg';
+
+/**
+ * Renders every file of a report into runs/<run id>/, then replaces the top-level copies one by
+ * one with an atomic rename: a reader never sees half a report. Returns the report's path.
+ */
+export function writeReportFiles(reportDir: string, report: BenchmarkReport, durationMs: number): string {
+  const files = new Map<string, string>();
+  const gpuChart = report.gpu.samples.length > 0 ? GPU_CHART_FILE : undefined;
+  if (gpuChart !== undefined) {
+    files.set(gpuChart, renderGpuChartSvg({ samples: report.gpu.samples, phases: report.gpu.phases, thresholdPercent: report.gpu.thresholdPercent }));
+  }
+  const trend = renderTrendChartSvg([...report.history.trend]);
+  if (trend !== undefined) files.set(TREND_CHART_FILE, trend);
+  const withChart: BenchmarkReport = { ...report, gpu: { ...report.gpu, ...(gpuChart === undefined ? {} : { chartFile: gpuChart }) } };
+  files.set(JSON_FILE, `${JSON.stringify(withChart, null, 2)}\n`);
+  files.set(SUMMARY_FILE, renderPlanSummary(withChart, durationMs));
+  // The report goes last, so it never points at a chart that is not there yet.
+  files.set(REPORT_FILE, renderBenchmarkMarkdown(withChart, trend === undefined ? {} : { trendChartFile: TREND_CHART_FILE }));
+  const runDir = join(reportDir, 'runs', report.runId);
+  for (const [name, content] of files) writeFileAtomic(join(runDir, name), content);
+  for (const [name, content] of files) writeFileAtomic(join(reportDir, name), content);
+  return join(reportDir, REPORT_FILE);
+}

@@ -1,0 +1,29 @@
+import { GateError, type GateErrorOptions } from '../errors';
+
+/** ComfyUI exited before it answered: a missing package, a bad flag, a crash at import time. */
+export class ServerExitedError extends GateError {
+  constructor(message: string, options: GateErrorOptions) {
+    super('COMFYUI_EXITED', message, options);
+  }
+}
+
+/** ComfyUI kept running but never answered /system_stats before the deadline. */
+export class ServerNotReadyError extends GateError {
+  constructor(message: string, options: GateErrorOptions) {
+    super('COMFYUI_NOT_READY', message, options);
+  }
+}
+
+/** The port is held by a process the gate did not start. */
+export class PortBusyError extends GateError {
+  constructor(message: string, options: GateErrorOptions) {
+    super('PORT_BUSY', message, options);
+  }
+}
+
+/** The python could not be started at all. */
+export class SpawnError extends GateError {
+  constructor(message: string, options: GateErrorOptions) {
+    super('COMFYUI_SPAWN_FAILED', message, options);
+  }
+}

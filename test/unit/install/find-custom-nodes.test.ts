@@ -1,0 +1,150 @@
+import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CustomNodesError } from '../../../src/install/errors';
+import { findCustomNodes } from '../../../src/install/find-custom-nodes';
+
+const ANNOTATOR = 'custom_nodes/comfyui_controlnet_aux/ckpts/lllyasviel/Annotators/body_pose_model.pth';
+const CONTROLNET = 'models/controlnet/control_v11p_sd15_openpose.pth';
+
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'gate-nodes-'));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+// Sparse files: a 5 MiB "model" costs no disk and no time.
+async function writeModel(path: string, bytes = 5 * 1024 * 1024): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const handle = await open(path, 'w');
+  await handle.truncate(bytes);
+  await handle.close();
+}
+
+async function writePack(comfyDir: string, folder: string, withInit = true): Promise<void> {
+  await mkdir(join(comfyDir, folder), { recursive: true });
+  if (withInit) await writeFile(join(comfyDir, folder, '__init__.py'), 'NODE_CLASS_MAPPINGS = {}\n');
+}
+
+async function createComfy(name: string): Promise<string> {
+  const comfyDir = join(root, name);
+  await mkdir(comfyDir);
+  return comfyDir;
+}
+
+describe('findCustomNodes', () => {
+  it('passes a complete install, matching pack folders case-insensitively', async () => {
+    const comfyDir = await createComfy('complete');
+    await writePack(comfyDir, 'custom_nodes/ComfyUI-Manager');
+    await writePack(comfyDir, 'custom_nodes/comfyui_controlnet_aux');
+    await writeModel(join(comfyDir, ANNOTATOR));
+    await writeModel(join(comfyDir, CONTROLNET));
+    expect(await findCustomNodes(comfyDir)).toEqual({
+      ok: true,
+      comfyDir,
+      nodePacks: [
+        { name: 'ComfyUI-Manager', state: 'installed', path: join(comfyDir, 'custom_nodes/ComfyUI-Manager') },
+        { name: 'comfyui_controlnet_aux', state: 'installed', path: join(comfyDir, 'custom_nodes/comfyui_controlnet_aux') },
+      ],
+      models: [
+        { label: 'OpenPose annotator body_pose_model.pth', path: join(comfyDir, ANNOTATOR), bytes: 5 * 1024 * 1024 },
+        { label: 'ControlNet OpenPose model', path: join(comfyDir, CONTROLNET), bytes: 5 * 1024 * 1024 },
+      ],
+      missing: [],
+      findings: [],
+    });
+  });
+
+  it('lists exactly what an empty ComfyUI folder lacks', async () => {
+    const comfyDir = await createComfy('empty');
+    const result = await findCustomNodes(comfyDir);
+    expect(result.ok).toBe(false);
+    expect(result.missing).toEqual(['ComfyUI-Manager', 'comfyui_controlnet_aux', 'OpenPose annotator body_pose_model.pth', 'ControlNet OpenPose model']);
+    expect(result.findings.map(({ code, message }) => ({ code, message }))).toEqual([
+      { code: 'NODE_PACK_MISSING', message: `ComfyUI-Manager is not installed: ${comfyDir}/custom_nodes does not exist` },
+      { code: 'NODE_PACK_MISSING', message: `comfyui_controlnet_aux is not installed: ${comfyDir}/custom_nodes does not exist` },
+      {
+        code: 'MODEL_MISSING',
+        message: `OpenPose annotator body_pose_model.pth is missing: ${comfyDir}/${ANNOTATOR} does not exist`,
+      },
+      {
+        code: 'MODEL_MISSING',
+        message: `ControlNet OpenPose model is missing: no model file matching /openpose/i in ${comfyDir}/models/controlnet`,
+      },
+    ]);
+  });
+
+  it('tells a disabled or half-cloned pack from a missing one', async () => {
+    const comfyDir = await createComfy('disabled');
+    await writePack(comfyDir, 'custom_nodes/.disabled/comfyui-manager@3_37');
+    await writePack(comfyDir, 'custom_nodes/comfyui_controlnet_aux', false);
+    await writePack(comfyDir, 'custom_nodes/was-node-suite-comfyui');
+    await writeModel(join(comfyDir, ANNOTATOR));
+    await writeModel(join(comfyDir, CONTROLNET));
+    const result = await findCustomNodes(comfyDir);
+    expect(result.nodePacks.map(({ name, state }) => ({ name, state }))).toEqual([
+      { name: 'ComfyUI-Manager', state: 'disabled' },
+      { name: 'comfyui_controlnet_aux', state: 'incomplete' },
+    ]);
+    expect(result.findings.map(({ code, message }) => ({ code, message }))).toEqual([
+      { code: 'NODE_PACK_DISABLED', message: `ComfyUI-Manager is installed but disabled: ${comfyDir}/custom_nodes/.disabled/comfyui-manager@3_37` },
+      {
+        code: 'NODE_PACK_INCOMPLETE',
+        message: `comfyui_controlnet_aux at ${comfyDir}/custom_nodes/comfyui_controlnet_aux has no __init__.py, so ComfyUI will not load it`,
+      },
+    ]);
+
+    const renamed = await createComfy('renamed');
+    await writePack(renamed, 'custom_nodes/ComfyUI-Manager.disabled');
+    const renamedResult = await findCustomNodes(renamed, { models: [] });
+    expect(renamedResult.findings[0]?.message).toBe(`ComfyUI-Manager is installed but disabled: ${renamed}/custom_nodes/ComfyUI-Manager.disabled`);
+    expect(renamedResult.findings[1]?.message).toBe(
+      `comfyui_controlnet_aux is not installed: ${renamed}/custom_nodes has no folder named comfyui_controlnet_aux`,
+    );
+  });
+
+  it('finds the ControlNet model in a subfolder under any case, and refuses a stub download', async () => {
+    const comfyDir = await createComfy('models');
+    await writePack(comfyDir, 'custom_nodes/comfyui-manager');
+    await writePack(comfyDir, 'custom_nodes/comfyui_controlnet_aux');
+    await writeModel(join(comfyDir, ANNOTATOR), 1234);
+    await writeModel(join(comfyDir, 'models/controlnet/sd15/OpenPose_fp16.safetensors'));
+    await writeModel(join(comfyDir, 'models/controlnet/openpose-notes.txt'));
+    const result = await findCustomNodes(comfyDir);
+    expect(result.models[1]).toEqual({
+      label: 'ControlNet OpenPose model',
+      path: join(comfyDir, 'models/controlnet/sd15/OpenPose_fp16.safetensors'),
+      bytes: 5 * 1024 * 1024,
+    });
+    expect(result.findings.map(({ code, message }) => ({ code, message }))).toEqual([
+      {
+        code: 'MODEL_TOO_SMALL',
+        message: `OpenPose annotator body_pose_model.pth is unusable: ${comfyDir}/${ANNOTATOR} is only 1234 bytes (a model has at least 1048576); an interrupted download?`,
+      },
+    ]);
+  });
+
+  it('checks only what it is told to', async () => {
+    const comfyDir = await createComfy('custom');
+    await writePack(comfyDir, 'custom_nodes/ComfyUI-Impact-Pack');
+    await writeModel(join(comfyDir, 'models/checkpoints/anything-v5-PrtRE.safetensors'), 10);
+    const result = await findCustomNodes(comfyDir, {
+      nodePacks: [{ name: 'Impact Pack', folderNames: ['comfyui-impact-pack'] }],
+      models: [{ label: 'Anything V5', paths: ['models/checkpoints/anything-v5-PrtRE.safetensors'], hint: 'download it' }],
+      minModelBytes: 1,
+    });
+    expect(result).toMatchObject({ ok: true, missing: [] });
+  });
+
+  it('throws when the ComfyUI folder itself is missing', async () => {
+    const comfyDir = join(root, 'nowhere');
+    const error: unknown = await findCustomNodes(comfyDir).catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(CustomNodesError);
+    expect(error).toMatchObject({ code: 'COMFYUI_DIR_MISSING', message: `ComfyUI folder ${comfyDir} does not exist` });
+  });
+});

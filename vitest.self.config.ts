@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+// The project's own tests: unit tests mirror src/, e2e tests run the gate as a subprocess.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});

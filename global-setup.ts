@@ -10,6 +10,7 @@ import { installShutdownHooks } from './src/gate/shutdown-hooks';
 import { startComfyui, type RunningServer } from './src/server/comfyui-server';
 import { readLogTail } from './src/server/log-tail';
 import { attachToServer } from './src/server/attach';
+import { isSimulatorStats } from './src/report/build-report';
 import './src/gate/gate-context';
 
 /** Boots (or attaches to) ComfyUI once for the whole run, and stops what it started. */
@@ -40,15 +41,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const removeHooks = installShutdownHooks(config.reportDir, () => server?.pid);
   try {
     if (plan.mode === 'attach') {
-      await attachToServer(plan.url);
-      writeState(config.reportDir, 'setup', base);
+      const stats = await attachToServer(plan.url);
+      writeState(config.reportDir, 'setup', { ...base, simulated: isSimulatorStats(stats) });
     } else {
       const logPath = join(config.reportDir, 'comfyui.log');
       process.stderr.write(`[comfyui-gate] booting ComfyUI from ${plan.dir} (log: ${logPath})…\n`);
       server = await startComfyui(plan, logPath);
       const timeToReadyMs = Math.round(performance.now() - bootStart);
       process.stderr.write(`[comfyui-gate] ComfyUI answered ${plan.url}/system_stats after ${(timeToReadyMs / 1000).toFixed(1)} s\n`);
-      writeState(config.reportDir, 'setup', { ...base, logPath, timeToReadyMs, pid: server.pid });
+      writeState(config.reportDir, 'setup', { ...base, logPath, timeToReadyMs, pid: server.pid, simulated: isSimulatorStats(server.systemStats) });
     }
   } catch (error) {
     removeHooks();

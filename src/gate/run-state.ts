@@ -17,6 +17,8 @@ export interface SetupRecord {
   readonly logPath?: string;
   readonly timeToReadyMs?: number;
   readonly pid?: number;
+  /** The server said it is the built-in fake: every verdict is stamped SIMULATED. */
+  readonly simulated?: boolean;
   readonly error?: ErrorSummary;
   readonly logTail?: readonly string[];
 }

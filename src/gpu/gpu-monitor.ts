@@ -15,11 +15,16 @@ interface Candidate {
   readonly because: string;
 }
 
+export interface MonitorOptions {
+  /** Whether powermetrics may run directly (else through `sudo -n`); defaults to "this process is root". */
+  readonly isRoot?: boolean;
+}
+
 /** Time a sampler gets to deliver its first sample before the next candidate is tried. */
 const FIRST_SAMPLE_GRACE_MS = 3000;
 
 /** Picks and starts the GPU sampler for this run: the configured one, or the best that works here. */
-export async function startGpuMonitor(config: GateConfig, reportDir: string): Promise<MonitorStart> {
+export async function startGpuMonitor(config: GateConfig, reportDir: string, { isRoot = process.getuid?.() === 0 }: MonitorOptions = {}): Promise<MonitorStart> {
   const { sampler: choice, intervalMs } = config.gpu;
   if (config.skip.includes('gpu')) return { kind: 'skipped', reason: `SKIPPED by configuration (GATE_SKIP=${config.skip.join(',')})` };
   if (choice === 'none') {
@@ -33,7 +38,7 @@ export async function startGpuMonitor(config: GateConfig, reportDir: string): Pr
     return { kind: 'skipped', reason: 'SKIPPED by configuration (COMFYUI_EXPECT_DEVICE=cpu: there is no GPU to watch)' };
   }
   const start: SamplerStart = { intervalMs, reportDir };
-  const candidates = getCandidates(choice, config.expectedDevice, start);
+  const candidates = getCandidates(choice, config.expectedDevice, start, isRoot);
   const problems: string[] = [];
   for (const candidate of candidates) {
     const sampler = candidate.start();
@@ -49,8 +54,7 @@ export async function startGpuMonitor(config: GateConfig, reportDir: string): Pr
   return { kind: 'unavailable', reason: `no GPU sampler works here: ${problems.join('; ')}`, hint: getSamplerHint(config.expectedDevice) };
 }
 
-function getCandidates(choice: GateConfig['gpu']['sampler'], device: GateConfig['expectedDevice'], start: SamplerStart): Candidate[] {
-  const isRoot = process.getuid?.() === 0;
+function getCandidates(choice: GateConfig['gpu']['sampler'], device: GateConfig['expectedDevice'], start: SamplerStart, isRoot: boolean): Candidate[] {
   const powermetrics: Candidate = isRoot
     ? { label: 'powermetrics', start: () => startPowermetrics(start, false), because: 'powermetrics: running as root' }
     : { label: 'sudo -n powermetrics', start: () => startPowermetrics(start, true), because: 'powermetrics through sudo -n (sudoers allows it without a password)' };

@@ -28,7 +28,7 @@ export function buildReport(inputs: ReportInputs): Omit<BenchmarkReport, 'histor
   return {
     runId: inputs.runId,
     date: inputs.date,
-    simulated: inputs.simulatedByEnv || isSimulatorStats(reachable?.systemStats),
+    simulated: inputs.simulatedByEnv || setup?.simulated === true || isSimulatorStats(reachable?.systemStats),
     machine: inputs.machine,
     comfyui: {
       mode: setup?.mode ?? config?.server.mode ?? 'boot',

@@ -19,8 +19,9 @@ let comfyDir: string;
 beforeAll(async () => {
   comfyDir = makeRecordedInstall();
   // Slow enough steps that the interrupt lands where the recorded one did (after step 3).
-  fake = await startFake({ comfyDir, env: { FAKE_COMFYUI_DEVICE: 'cuda', FAKE_COMFYUI_STEP_MS: '15', FAKE_COMFYUI_NODE_MS: '3' } });
+  fake = await startFake({ comfyDir, env: { FAKE_COMFYUI_DEVICE: 'cuda', FAKE_COMFYUI_STEP_MS: '30', FAKE_COMFYUI_NODE_MS: '3' } });
   socket = await recordSocket(fake.url, CLIENT_ID);
+  await socket.waitFor((frame) => frame.type === 'status');
 });
 
 afterAll(async () => {

@@ -1,0 +1,69 @@
+import { describe, expect, test } from 'vitest';
+import { runGate, verdictLine } from './run-gate';
+
+// The gate as `npm test` runs it, against the fake ComfyUI: one scenario per outcome of the plan's truths.
+describe.concurrent('npm test against the fake ComfyUI', () => {
+  test('passes on an mps server and writes the report, the JUnit file and a clean process table', async () => {
+    const run = await runGate();
+    expect(run.output).toContain('Phase 5 gate: PASS (SIMULATED)');
+    expect(run.exitCode).toBe(0);
+    expect(verdictLine(run.markdown, 'INFRA-04 benchmark')).toBe('- INFRA-04 benchmark (< 120 seconds): PASS (SIMULATED)');
+    expect(verdictLine(run.markdown, 'MPS active')).toBe('- MPS active (/system_stats devices[0].type == "mps"): PASS (SIMULATED)');
+    expect(verdictLine(run.markdown, 'Phase 5 gate')).toBe('- Phase 5 gate: PASS (SIMULATED)');
+    expect(run.markdown).not.toMatch(/FILL_IN|PASTE_|undefined|NaN/);
+    expect(run.report?.benchmark.nodes.map((node) => node.role)).toEqual(['checkpoint load', 'latent', 'text encode', 'text encode', 'sampling', 'decode', 'save']);
+    expect(run.report?.benchmark.stepsPerSecond).toBeGreaterThan(5);
+    expect(run.report?.benchmark.image).toMatchObject({ width: 512, height: 512 });
+    expect(run.junit).toMatch(/<testsuites name="vitest tests" tests="7" failures="0" errors="0"/);
+    expect(run.junit).toContain('<property name="notice" value="elapsed ');
+    expect(run.leftovers).toEqual([]);
+  });
+
+  test('fails the device truth on a cuda server and lists the devices found', async () => {
+    const run = await runGate({ env: { FAKE_COMFYUI_DEVICE: 'cuda', GATE_GPU_SAMPLER: 'nvidia-smi' }, args: ['specs/reachable', 'specs/device'] });
+    expect(run.exitCode).toBe(1);
+    expect(verdictLine(run.markdown, 'MPS active')).toBe(
+      '- MPS active (/system_stats devices[0].type == "mps"): FAIL (SIMULATED) — devices[0].type should be "mps"; ComfyUI reports devices[0]: cuda (cuda:0 NVIDIA H200 : cudaMallocAsync)',
+    );
+    expect(run.junit).toContain('devices[0].type should be &quot;mps&quot;');
+  });
+
+  test('fails the benchmark above the budget and shows where the time went', async () => {
+    const run = await runGate({ env: { GATE_BUDGET_S: '0.5', GATE_DEADLINE_S: '30', FAKE_COMFYUI_STEP_MS: '40' }, args: ['specs/generation-under-budget'] });
+    expect(run.exitCode).toBe(1);
+    expect(verdictLine(run.markdown, 'INFRA-04 benchmark')).toMatch(/^- INFRA-04 benchmark \(< 0\.5 seconds\): FAIL \(SIMULATED\) — took \d+\.\d\d s, over the 0\.5 s budget$/);
+    expect(run.output).toMatch(/sampling \(node 3 KSampler\): \d+\.\d\d s/);
+  });
+
+  test('names the missing checkpoint and the installed ones when /prompt answers 400', async () => {
+    const run = await runGate({ env: { GATE_CHECKPOINT: 'missing.safetensors', GATE_SKIP: 'infra-02' }, args: ['specs/generation-under-budget'] });
+    expect(run.exitCode).toBe(1);
+    expect(verdictLine(run.markdown, 'INFRA-04 benchmark')).toContain('checkpoint missing.safetensors not found; installed: anything-v5-PrtRE.safetensors');
+  });
+
+  test('reports the node, exception type and message of an execution_error', async () => {
+    const run = await runGate({ env: { FAKE_COMFYUI_FAULT: 'execution-error' }, args: ['specs/generation-under-budget'] });
+    expect(run.exitCode).toBe(1);
+    const line = verdictLine(run.markdown, 'INFRA-04 benchmark');
+    expect(line).toContain('CheckpointLoaderSimple');
+    expect(line).toContain('SafetensorError');
+    expect(line).toContain('header too large');
+  });
+
+  test('fails on a black image', async () => {
+    const run = await runGate({ env: { FAKE_COMFYUI_FAULT: 'black-image' }, args: ['specs/generation-under-budget'] });
+    expect(run.exitCode).toBe(1);
+    expect(verdictLine(run.markdown, 'INFRA-04 benchmark')).toContain('image is black');
+    expect(run.report?.benchmark.image?.meanLuma).toBe(0);
+  });
+
+  test('without ComfyUI it fails at once, names COMFYUI_DIR and COMFYUI_URL, and still writes both files', async () => {
+    const run = await runGate({ env: { COMFYUI_DIR: '/nonexistent/ComfyUI' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.durationMs).toBeLessThan(10_000);
+    expect(run.output).toContain('COMFYUI_DIR="/nonexistent/ComfyUI" does not exist');
+    expect(run.output).toContain('COMFYUI_URL=http://127.0.0.1:8188');
+    expect(verdictLine(run.markdown, 'Phase 5 gate')).toMatch(/^- Phase 5 gate: FAIL — setup failed: COMFYUI_DIR=/);
+    expect(run.junit).toContain('<failure message="COMFYUI_DIR=&quot;/nonexistent/ComfyUI&quot; does not exist: no ComfyUI to boot"');
+  });
+});

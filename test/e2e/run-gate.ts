@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
+import type { BenchmarkReport } from '../../src/report/benchmark-report';
+
+export interface GateRunOptions {
+  /** Gate settings and fake knobs, on top of the fake environment. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Arguments after `npm test --`, e.g. a spec filter. */
+  readonly args?: readonly string[];
+  readonly reportDir?: string;
+  readonly timeoutMs?: number;
+  /** Called once the process runs, e.g. to send it a signal. */
+  readonly onSpawn?: (child: ResultPromise, info: { readonly port: number; readonly tag: string; readonly reportDir: string }) => void;
+}
+
+export interface GateRun {
+  readonly exitCode: number | undefined;
+  readonly output: string;
+  readonly durationMs: number;
+  readonly reportDir: string;
+  readonly port: number;
+  /** Processes still alive that carry this run's tag: must be none. */
+  readonly leftovers: readonly string[];
+  readonly markdown: string;
+  readonly junit: string;
+  readonly report: BenchmarkReport | undefined;
+}
+
+/**
+ * Runs the gate exactly as a person does (`npm test`) against the fake ComfyUI and fake GPU tools,
+ * in a report folder of its own, and collects what it left behind.
+ */
+export async function runGate(options: GateRunOptions = {}): Promise<GateRun> {
+  const port = await getFreePort();
+  const tag = randomUUID();
+  const reportDir = options.reportDir ?? mkdtempSync(join(tmpdir(), 'gate-e2e-'));
+  const env = { ...createFakeEnv({ port, reportDir, overrides: options.env ?? {} }), GATE_E2E_TAG: tag };
+  const started = Date.now();
+  const child = execa('npm', ['test', '--', ...(options.args ?? [])], {
+    cwd: REPO_ROOT,
+    env,
+    extendEnv: false,
+    reject: false,
+    all: true,
+    stdin: 'ignore',
+    timeout: options.timeoutMs ?? 60_000,
+    detached: true,
+  });
+  options.onSpawn?.(child, { port, tag, reportDir });
+  const result = await child;
+  const durationMs = Date.now() - started;
+  const leftovers = await waitForLeftovers(tag, 5000);
+  return {
+    exitCode: result.exitCode,
+    output: stripAnsi(result.all ?? ''),
+    durationMs,
+    reportDir,
+    port,
+    leftovers,
+    markdown: readText(join(reportDir, '05-BENCHMARK.md')),
+    junit: readText(join(reportDir, 'junit.xml')),
+    report: readJson(join(reportDir, 'benchmark.json')),
+  };
+}
+
+/** Processes whose environment carries `tag`, described as "pid command"; waits up to `graceMs` for them to go. */
+export async function waitForLeftovers(tag: string, graceMs: number): Promise<string[]> {
+  const until = Date.now() + graceMs;
+  for (;;) {
+    const found = findTaggedProcesses(tag);
+    if (found.length === 0 || Date.now() >= until) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Processes whose environment carries `tag`, described as "pid command". */
+export function findTaggedProcesses(tag: string): string[] {
+  const needle = `GATE_E2E_TAG=${tag}`;
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
+    .flatMap((pid) => {
+      try {
+        if (!readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(needle)) return [];
+        const state = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]?.[0];
+        if (state === 'Z') return [];
+        return [`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim()}`];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** The line of a verdict in the report, e.g. verdictLine(markdown, 'INFRA-04 benchmark'). */
+export function verdictLine(markdown: string, startsWith: string): string {
+  return markdown.split('\n').find((line) => line.startsWith(`- ${startsWith}`)) ?? `(no line starting "- ${startsWith}")`;
+}
+
+function readText(path: string): string {
+  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+}
+
+function readJson(path: string): BenchmarkReport | undefined {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as BenchmarkReport) : undefined;
+}
+
+function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+}

@@ -1,0 +1,159 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { getFreePort } from '../../../fixtures/fake-env';
+import { assertPortFree } from '../../../src/server/check-port';
+import { startComfyui, type RunningServer } from '../../../src/server/comfyui-server';
+import { PortBusyError, ServerExitedError, ServerNotReadyError } from '../../../src/server/errors';
+import { closeServers, holdPortWithTcp } from './local-servers';
+import { isProcessRunning } from './processes';
+import {
+  createStandIn,
+  EXITS_WITH_TRACEBACK,
+  LISTENS_AFTER_200_MS,
+  NEVER_LISTENS,
+  readStandInPid,
+  TRACEBACK_LINES,
+  type BootPlan,
+} from './stand-in-comfyui';
+
+let root: string;
+let logPath: string;
+const plans: BootPlan[] = [];
+const servers: RunningServer[] = [];
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'gate-server-'));
+  logPath = join(root, 'comfyui.log');
+});
+
+afterEach(async () => {
+  for (const server of servers.splice(0)) server.killNow();
+  for (const plan of plans.splice(0)) {
+    const pid = readStandInPid(plan);
+    if (pid !== undefined && isProcessRunning(pid)) process.kill(-pid, 'SIGKILL');
+  }
+  await closeServers();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function createPlan(behaviour: string, readyTimeoutMs?: number): Promise<BootPlan> {
+  const plan = createStandIn(root, 'ComfyUI', behaviour, await getFreePort(), readyTimeoutMs);
+  plans.push(plan);
+  return plan;
+}
+
+async function getBootError(plan: BootPlan): Promise<unknown> {
+  return startComfyui(plan, logPath).then(
+    (server) => {
+      servers.push(server);
+      return new Error('expected the boot to fail');
+    },
+    (reason: unknown) => reason,
+  );
+}
+
+describe('startComfyui', () => {
+  it('boots the server in its own process group and resolves once /system_stats answers', async () => {
+    const plan = await createPlan(LISTENS_AFTER_200_MS);
+    const server = await startComfyui(plan, logPath);
+    servers.push(server);
+
+    expect(server.url).toBe(plan.url);
+    expect(server.pid).toBe(readStandInPid(plan));
+    expect(server.logPath).toBe(logPath);
+    // It listens after 200 ms, so at least the first poll was refused.
+    expect(server.polls).toBeGreaterThanOrEqual(2);
+    expect(server.readyAt - server.spawnedAt).toBeGreaterThanOrEqual(200);
+    expect(server.systemStats).toEqual({
+      system: {
+        argv: ['main.py', '--force-fp16', '--listen', '127.0.0.1', '--port', String(plan.port)],
+        cwd: plan.dir,
+        pgid: server.pid,
+        env: { PYTORCH_ENABLE_MPS_FALLBACK: '1', PYTHONUNBUFFERED: '1' },
+      },
+      devices: [{ name: 'mps', type: 'mps', index: null }],
+    });
+    // The output goes to the log file (written asynchronously), not to the terminal.
+    await vi.waitFor(() => expect(readFileSync(logPath, 'utf8')).toContain(`To see the GUI go to: http://127.0.0.1:${plan.port}`), { timeout: 2000, interval: 20 });
+    expect(readFileSync(logPath, 'utf8')).toBe(
+      ['Total VRAM 16384 MB, total RAM 16384 MB', 'Device: mps', 'Starting server', '', `To see the GUI go to: http://127.0.0.1:${plan.port}`, ''].join('\n'),
+    );
+  });
+
+  it('stops the server on stop(), any number of times', async () => {
+    const plan = await createPlan(LISTENS_AFTER_200_MS);
+    const server = await startComfyui(plan, logPath);
+    servers.push(server);
+
+    const first = server.stop();
+    const second = server.stop();
+    expect(second).toBe(first);
+    expect(await first).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(await server.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(await server.stop()).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(isProcessRunning(server.pid)).toBe(false);
+    await expect(assertPortFree('127.0.0.1', plan.port)).resolves.toBeUndefined();
+  });
+
+  it('fails with the exit and the log tail when the server dies during boot', async () => {
+    const plan = await createPlan(EXITS_WITH_TRACEBACK);
+    const startedAt = performance.now();
+    const error = await getBootError(plan);
+    expect(performance.now() - startedAt).toBeLessThan(2000);
+
+    expect(error).toBeInstanceOf(ServerExitedError);
+    const exited = error as ServerExitedError;
+    expect(exited.code).toBe('COMFYUI_EXITED');
+    expect(exited.message).toBe(`ComfyUI exited during boot with exit code 1 before answering ${plan.url}/system_stats`);
+    expect(exited.hint).toBe(
+      `read the log lines below (full log: ${logPath}); a missing Python package means the venv is incomplete: ${plan.python} -m pip install -r requirements.txt`,
+    );
+    expect(exited.context).toEqual({ exit: 'exit code 1', log: logPath, logTail: ['Prestartup times for custom nodes:', ...TRACEBACK_LINES] });
+  });
+
+  it('gives up at the deadline, names the URL and the wait, and stops the server', async () => {
+    const plan = await createPlan(NEVER_LISTENS, 1500);
+    const startedAt = performance.now();
+    const error = await getBootError(plan);
+    const tookMs = performance.now() - startedAt;
+    expect(tookMs).toBeGreaterThanOrEqual(1500);
+    expect(tookMs).toBeLessThan(4000);
+
+    expect(error).toBeInstanceOf(ServerNotReadyError);
+    const notReady = error as ServerNotReadyError;
+    expect(notReady.code).toBe('COMFYUI_NOT_READY');
+    const waited = String(notReady.context.waitedSeconds);
+    expect(Number(waited)).toBeGreaterThanOrEqual(1.5);
+    expect(Number(waited)).toBeLessThan(3);
+    expect(notReady.message).toBe(
+      `ComfyUI did not answer ${plan.url}/system_stats within ${Number(waited).toFixed(1)} s (it is still running; last poll: connection refused)`,
+    );
+    expect(notReady.hint).toBe(`read ${logPath}; a first start can take long while models load: raise COMFYUI_READY_TIMEOUT_S (now 1.5)`);
+    expect(notReady.context).toEqual({
+      url: `${plan.url}/system_stats`,
+      waitedSeconds: Number(waited),
+      log: logPath,
+      logTail: ['Loading checkpoint: anything-v5-PrtRE.safetensors'],
+    });
+
+    // Setup that fails half-way tears down what it started.
+    const pid = readStandInPid(plan);
+    expect(pid).toBeDefined();
+    expect(isProcessRunning(pid ?? 0)).toBe(false);
+  });
+
+  it('refuses a busy port without starting anything', async () => {
+    const plan = await createPlan(LISTENS_AFTER_200_MS);
+    await holdPortWithTcp(plan.port);
+    const error = await getBootError(plan);
+    expect(error).toBeInstanceOf(PortBusyError);
+    expect((error as PortBusyError).message).toBe(
+      `Port ${plan.port} on 127.0.0.1 is busy: another program is listening there; the gate will not boot a second server or touch that process`,
+    );
+    expect(readStandInPid(plan)).toBeUndefined();
+    expect(existsSync(logPath)).toBe(false);
+  });
+});

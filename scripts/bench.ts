@@ -1,7 +1,7 @@
-import type { BenchRunFigures } from './lib/bench-figures';
+import { availableParallelism, loadavg } from 'node:os';
 import { ACCURACY_SLACK_MS } from './lib/bench-figures';
-import { runBenchOnce } from './lib/bench-run';
-import { formatRunLine, getFigureRows, getMissedTargets, getSamplerRows, renderFigureTable } from './lib/bench-summary';
+import { runBenchOnce, type BenchRun } from './lib/bench-run';
+import { describePeak, formatRunLine, getFigureRows, getMissedTargets, getSamplerRows, renderFigureTable } from './lib/bench-summary';
 import type { GateProcess } from './lib/gate-process';
 import { getRunCount } from './lib/run-count';
 import { measureSamplerCost } from './lib/sampler-cost';
@@ -50,9 +50,11 @@ async function main(): Promise<void> {
   const runs = getRunCount(process.argv.slice(2), process.env, 'BENCH_RUNS', 10);
   stopChildrenOnInterrupt();
   console.log(`comfyui-gate bench: ${runs} run(s) of \`npm test\` against the fake ComfyUI (${describeEnv(FAST)}), one at a time\n`);
-  const fast = await runPass(runs, FAST, 'run');
+  const loadBefore = loadavg();
+  const fastRuns = await runPass(runs, FAST, 'run');
+  const fast = fastRuns.map((run) => run.figures);
   console.log(`\nTiming accuracy: ${ACCURACY_RUNS} runs with a known step time (${describeEnv(TIMED)}, 20 steps ≈ 1 s)\n`);
-  const timed = await runPass(ACCURACY_RUNS, TIMED, 'timed run');
+  const timed = (await runPass(ACCURACY_RUNS, TIMED, 'timed run')).map((run) => run.figures);
   console.log(`\nGPU sampler CPU cost: the powermetrics path at its default interval for ${SAMPLER_WINDOW_MS / 1000} s…`);
   const cost = await measureSamplerCost(SAMPLER_WINDOW_MS).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
   if (!(cost instanceof Error)) console.log(`  ${cost.command}: ${cost.sampleCount} samples in ${(cost.steadyMs / 1000).toFixed(1)} s`);
@@ -60,6 +62,9 @@ async function main(): Promise<void> {
   const rows = [...getFigureRows(fast), ...getSamplerRows(cost)];
   console.log(`\nResults over ${fast.length} run(s) (medians judged against the targets, 2-core machine):\n`);
   console.log(renderFigureTable(rows));
+  const medianPeak = [...fastRuns].sort((a, b) => a.memory.peakKiB - b.memory.peakKiB)[Math.floor(fastRuns.length / 2)];
+  if (medianPeak !== undefined) console.log(`\nPeak RSS of the median run: ${describePeak(medianPeak.memory)}`);
+  console.log(`Load average (1 min) before / after the bench: ${loadBefore[0]?.toFixed(2)} / ${loadavg()[0]?.toFixed(2)} on ${availableParallelism()} cores; other work on the machine widens min–max.`);
   const accuracy = timed.flatMap((run) => (run.accuracy === undefined ? [] : [run.accuracy]));
   const worstDiff = summarize(accuracy.map((entry) => Math.abs(entry.diffMs)));
   const accurate = accuracy.length === timed.length && accuracy.every((entry) => entry.withinTarget);
@@ -75,16 +80,16 @@ async function main(): Promise<void> {
   console.log(missed.length === 0 ? 'All targets met.' : `Targets missed (${missed.length}):\n${missed.map((line) => `  ✗ ${line}`).join('\n')}`);
 }
 
-async function runPass(count: number, env: Readonly<Record<string, string>>, label: string): Promise<BenchRunFigures[]> {
-  const figures: BenchRunFigures[] = [];
+async function runPass(count: number, env: Readonly<Record<string, string>>, label: string): Promise<BenchRun[]> {
+  const runs: BenchRun[] = [];
   for (let index = 1; index <= count; index += 1) {
     const run = await runBenchOnce(env, (gate) => (current = gate));
     current = undefined;
-    figures.push(run.figures);
+    runs.push(run);
     console.log(formatRunLine(`${label} ${index}/${count}`, run.figures));
     if (run.leftovers.length > 0) console.log(`  ✗ left running 5 s after npm exited: ${run.leftovers.join('; ')}`);
   }
-  return figures;
+  return runs;
 }
 
 function describeEnv(env: Readonly<Record<string, string>>): string {

@@ -1,6 +1,7 @@
 import type { BenchRunFigures } from './bench-figures';
 import { renderTable } from './render-table';
 import type { SamplerCost } from './sampler-cost';
+import type { TreeMemory } from './tree-memory';
 import { summarize, type Summary } from './stats';
 
 type Unit = 'ms' | 's' | 'MiB' | '%';
@@ -120,4 +121,19 @@ export function formatAccuracy(run: BenchRunFigures): string {
   const { clientMs, serverMs, diffMs, submitMs, withinTarget } = accuracy;
   const sign = diffMs >= 0 ? '+' : '−';
   return `elapsed ${clientMs.toFixed(0)} ms vs server ${serverMs.toFixed(0)} ms: Δ ${sign}${Math.abs(diffMs).toFixed(0)} ms (submit ${submitMs.toFixed(0)} ms) ${withinTarget ? '✓' : '✗'}`;
+}
+
+/** "412 MiB = Vitest main 170 MiB + spec worker 120 MiB + …", the peak's processes by role. */
+export function describePeak(memory: Pick<TreeMemory, 'peakKiB' | 'peakParts'>): string {
+  const parts = memory.peakParts.map((part) => `${getRole(part.command)} ${format(part.kib / 1024, 'MiB')}`);
+  return `${format(memory.peakKiB / 1024, 'MiB')} = ${parts.join(' + ')}`;
+}
+
+function getRole(command: string): string {
+  if (/workers\/forks\.js/.test(command)) return 'spec worker';
+  if (/\.bin\/vitest|vitest\.mjs/.test(command)) return 'Vitest main';
+  if (/^npm\b|npm-cli/.test(command)) return 'npm';
+  if (/^(\/bin\/)?sh -c/.test(command)) return 'sh';
+  if (/esbuild/.test(command)) return 'esbuild';
+  return command.slice(0, 40);
 }

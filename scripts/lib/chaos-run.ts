@@ -45,6 +45,8 @@ export async function runChaosOnce(scenario: ChaosScenario, onStart: (gate: Gate
   gate.signal(scenario.target, scenario.signal);
   const { allGoneAt, leftovers } = await watchShutdown(gate, signalledAt + LEFTOVER_DEADLINE_MS);
   if (leftovers.length > 0) gate.killEverything();
+  // npm can be gone from /proc a moment before its exit event reaches this process.
+  await Promise.race([gate.exited, sleep(1000)]).catch(() => undefined);
   const fakeSawSigterm = findEvent(readEvents(gate.eventsFile), 'sigterm') !== undefined;
   if (leftovers.length === 0) rmSync(gate.reportDir, { recursive: true, force: true });
   return {

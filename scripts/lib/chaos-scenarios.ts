@@ -12,8 +12,10 @@ export interface ChaosScenario {
 
 // "During boot" is anchored on the fake's own `start` event, not on the spawn of npm: here npm and
 // Vitest need over a second before global setup even spawns ComfyUI, so a signal 500 ms after the
-// spawn would never reach a booting server. The fake waits FAKE_COMFYUI_BOOT_MS before it listens.
-const BOOTING = { env: { FAKE_COMFYUI_BOOT_MS: '3000' }, after: { event: 'start', delayMs: 500 } } as const;
+// spawn would never reach a booting server. The boot lasts 8 s, not 3: an orphaned fake dies of
+// EPIPE when it first logs after its reader is gone (at listen time), which with 3 s would hide a
+// leak 2.5 s after the signal; real ComfyUI (Python ignores SIGPIPE) would keep running.
+const BOOTING = { env: { FAKE_COMFYUI_BOOT_MS: '8000' }, after: { event: 'start', delayMs: 500 } } as const;
 // 20 steps × 200 ms: the signal lands about 4 s before the run would end.
 const GENERATING = { env: { FAKE_COMFYUI_STEP_MS: '200' }, after: { event: 'execution_start', delayMs: 0 } } as const;
 

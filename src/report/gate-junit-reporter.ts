@@ -13,13 +13,25 @@ export interface GateJunitOptions {
  */
 export class GateJunitReporter extends JUnitReporter {
   readonly #outputFile: string;
+  #unwritable = false;
 
   constructor(options: GateJunitOptions) {
     super({ outputFile: options.outputFile });
     this.#outputFile = resolve(options.outputFile);
   }
 
+  override async onInit(ctx: Parameters<JUnitReporter['onInit']>[0]): Promise<void> {
+    try {
+      await super.onInit(ctx);
+    } catch {
+      // The report folder cannot be written: global setup says so with the fix; throwing here
+      // would end the run before that message is shown.
+      this.#unwritable = true;
+    }
+  }
+
   override async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
+    if (this.#unwritable) return;
     const setup = readState<SetupRecord>(resolve(this.#outputFile, '..'), 'setup');
     if (testModules.length > 0 || setup?.error === undefined) return super.onTestRunEnd(testModules);
     writeFileAtomic(this.#outputFile, renderSetupFailureXml(setup));

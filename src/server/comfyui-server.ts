@@ -41,7 +41,10 @@ export async function startComfyui(plan: BootPlan, logPath: string): Promise<Run
   const listening = createNudge();
   watchOutput(child, log, () => listening.fire());
   let stopping: Promise<ExitInfo> | undefined;
-  const exited = waitForExit(child).finally(() => log.end());
+  // The tail of the log is read once the server has exited, so let the log reach the disk first.
+  const exited = waitForExit(child).then((exit) => new Promise<ExitInfo>((resolve) => log.end(() => resolve(exit))));
+  // When the spawn fails `exited` rejects with the error getSpawnError reports: not an unhandled rejection.
+  exited.catch(() => undefined);
   const stop = () => (stopping ??= stopGroup(child, STOP_GRACE_MS));
   const pid = child.pid;
   if (pid === undefined) throw await getSpawnError(child, plan);

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getFreePort } from '../../../fixtures/fake-env';
 import { assertPortFree } from '../../../src/server/check-port';
 import { startComfyui, type RunningServer } from '../../../src/server/comfyui-server';
-import { PortBusyError, ServerExitedError, ServerNotReadyError } from '../../../src/server/errors';
+import { PortBusyError, ServerExitedError, ServerNotReadyError, SpawnError } from '../../../src/server/errors';
 import { closeServers, holdPortWithTcp } from './local-servers';
 import { isProcessRunning } from './processes';
 import {
@@ -143,6 +143,19 @@ describe('startComfyui', () => {
     const pid = readStandInPid(plan);
     expect(pid).toBeDefined();
     expect(isProcessRunning(pid ?? 0)).toBe(false);
+  });
+
+  it('says which python could not be started', async () => {
+    const plan = await createPlan(LISTENS_AFTER_200_MS);
+    const python = join(plan.dir, 'venv', 'bin', 'python3.11');
+    const error = await getBootError({ ...plan, python });
+    expect(error).toBeInstanceOf(SpawnError);
+    expect(error).toMatchObject({
+      code: 'COMFYUI_SPAWN_FAILED',
+      message: `Could not start ${python}: spawn ${python} ENOENT`,
+      hint: 'check COMFYUI_PYTHON / the venv of COMFYUI_DIR',
+      context: { python },
+    });
   });
 
   it('refuses a busy port without starting anything', async () => {

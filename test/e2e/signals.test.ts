@@ -1,0 +1,73 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { findTaggedProcesses } from './run-gate';
+import { waitForEvent } from './events';
+import { runGate } from './run-gate';
+
+const SHUTDOWN_LIMIT_MS = 5000;
+
+interface SignalScenario {
+  readonly name: string;
+  readonly signal: NodeJS.Signals;
+  /** 'group': like Ctrl-C in a terminal, every process of npm's group; 'npm': npm's pid only. */
+  readonly target: 'group' | 'npm';
+  /** The fake ComfyUI event to wait for before signalling. */
+  readonly after: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+const scenarios: SignalScenario[] = [
+  { name: 'Ctrl-C during boot', signal: 'SIGINT', target: 'group', after: 'start', env: { FAKE_COMFYUI_BOOT_MS: '3000' } },
+  { name: 'Ctrl-C during generation', signal: 'SIGINT', target: 'group', after: 'execution_start', env: { FAKE_COMFYUI_STEP_MS: '300' } },
+  { name: 'SIGTERM to npm during generation', signal: 'SIGTERM', target: 'npm', after: 'execution_start', env: { FAKE_COMFYUI_STEP_MS: '300' } },
+  { name: 'SIGTERM to npm during boot', signal: 'SIGTERM', target: 'npm', after: 'start', env: { FAKE_COMFYUI_BOOT_MS: '3000' } },
+];
+
+// Real signals to the real process tree: afterwards no process of the run may be left.
+describe('signals', () => {
+  test.each(scenarios)('$name: every child of the gate is gone within 5 s', async ({ signal, target, after, env }) => {
+    const events = join(mkdtempSync(join(tmpdir(), 'gate-signal-')), 'events.jsonl');
+    let signalledAt = 0;
+    let tag = '';
+    const run = await runGate({
+      env: { ...env, FAKE_COMFYUI_EVENTS: events },
+      onSpawn: (child, info) => {
+        tag = info.tag;
+        void waitForEvent(events, after, 30_000).then(() => {
+          signalledAt = Date.now();
+          if (child.pid !== undefined) process.kill(target === 'group' ? -child.pid : child.pid, signal);
+        });
+      },
+    });
+    expect(signalledAt).toBeGreaterThan(0);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.leftovers).toEqual([]);
+    expect(findTaggedProcesses(tag)).toEqual([]);
+    expect(Date.now() - signalledAt).toBeLessThan(SHUTDOWN_LIMIT_MS);
+  });
+});
+
+describe('reports are never lost', () => {
+  test('a run that dies half-way leaves the previous report intact, and every finished run is kept under runs/', async () => {
+    const reportDir = mkdtempSync(join(tmpdir(), 'gate-keep-'));
+    const first = await runGate({ reportDir, args: ['specs/reachable'] });
+    expect(first.exitCode).toBe(0);
+    const before = readFileSync(join(reportDir, '05-BENCHMARK.md'), 'utf8');
+    const events = join(reportDir, 'events.jsonl');
+    const killed = await runGate({
+      reportDir,
+      env: { FAKE_COMFYUI_STEP_MS: '300', FAKE_COMFYUI_EVENTS: events },
+      onSpawn: (child) => void waitForEvent(events, 'execution_start', 30_000).then(() => child.pid !== undefined && process.kill(-child.pid, 'SIGINT')),
+    });
+    expect(killed.exitCode).not.toBe(0);
+    expect(readFileSync(join(reportDir, '05-BENCHMARK.md'), 'utf8')).toBe(before);
+    const second = await runGate({ reportDir, args: ['specs/reachable'] });
+    expect(second.exitCode).toBe(0);
+    const runs = readdirSync(join(reportDir, 'runs'));
+    expect(runs).toHaveLength(2);
+    for (const run of runs) expect(existsSync(join(reportDir, 'runs', run, '05-BENCHMARK.md'))).toBe(true);
+    expect(readFileSync(join(reportDir, 'history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+});

@@ -7,6 +7,7 @@ import { summarizeError, formatError } from './src/errors';
 import { createRunId } from './src/gate/run-id';
 import { resetState, writeState, type SetupRecord } from './src/gate/run-state';
 import { installShutdownHooks } from './src/gate/shutdown-hooks';
+import { createProgressLine } from './src/gate/progress-line';
 import { startComfyui, type RunningServer } from './src/server/comfyui-server';
 import { readLogTail } from './src/server/log-tail';
 import { attachToServer } from './src/server/attach';
@@ -46,9 +47,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     } else {
       const logPath = join(config.reportDir, 'comfyui.log');
       process.stderr.write(`[comfyui-gate] booting ComfyUI from ${plan.dir} (log: ${logPath})…\n`);
-      server = await startComfyui(plan, logPath);
+      const progress = createProgressLine();
+      server = await startComfyui(plan, logPath, {
+        onWaiting: (seconds) => progress.update(`waiting for ComfyUI to answer: ${seconds} s (up to ${plan.readyTimeoutMs / 1000} s; log: ${logPath})`),
+      });
       const timeToReadyMs = Math.round(performance.now() - bootStart);
-      process.stderr.write(`[comfyui-gate] ComfyUI answered ${plan.url}/system_stats after ${(timeToReadyMs / 1000).toFixed(1)} s\n`);
+      progress.done(`ComfyUI answered ${plan.url}/system_stats after ${(timeToReadyMs / 1000).toFixed(1)} s`);
       writeState(config.reportDir, 'setup', { ...base, logPath, timeToReadyMs, pid: server.pid, simulated: isSimulatorStats(server.systemStats) });
     }
   } catch (error) {

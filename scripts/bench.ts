@@ -85,9 +85,11 @@ async function runPass(count: number, env: Readonly<Record<string, string>>, lab
   for (let index = 1; index <= count; index += 1) {
     const run = await runBenchOnce(env, (gate) => (current = gate));
     current = undefined;
-    runs.push(run);
     console.log(formatRunLine(`${label} ${index}/${count}`, run.figures));
     if (run.leftovers.length > 0) console.log(`  ✗ left running 5 s after npm exited: ${run.leftovers.join('; ')}`);
+    // The bench sends no signal: a run that died by one was disturbed from outside and measures nothing.
+    if (run.figures.exitSignal === null) runs.push(run);
+    else console.log(`  (not counted: npm was killed by ${run.figures.exitSignal}, which the bench did not send)`);
   }
   return runs;
 }

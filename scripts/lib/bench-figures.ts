@@ -36,6 +36,8 @@ export interface BenchRunFigures {
   readonly accuracy: TimingAccuracy | undefined;
   readonly specCount: number;
   readonly exitCode: number | null;
+  /** The signal npm died by; the bench sends none, so such a run was disturbed from outside. */
+  readonly exitSignal: NodeJS.Signals | null;
 }
 
 /** The report's client-side elapsed against the server's own run time. */
@@ -103,6 +105,7 @@ export function getBenchRunFigures(input: BenchRunInput): BenchRunFigures {
     accuracy: getTimingAccuracy(report, runStart, runEnd),
     specCount: specs.length,
     exitCode: exit.code,
+    exitSignal: exit.signal,
   };
 }
 

@@ -109,7 +109,7 @@ export function formatRunLine(label: string, run: BenchRunFigures): string {
     `overhead ${run.overheadMs === undefined ? 'n/a' : format(run.overheadMs / 1000, 's')}`,
     `peak ${format(run.peakMiB, 'MiB')}`,
     formatAccuracy(run),
-    `${run.specCount} specs, exit ${run.exitCode ?? 'signal'}`,
+    `${run.specCount} specs, exit ${run.exitSignal ?? run.exitCode ?? '?'}`,
   ];
   return `${label}: ${parts.join(' · ')}`;
 }

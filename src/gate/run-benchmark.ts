@@ -48,8 +48,10 @@ export async function runBenchmark(config: GateConfig, gate: GateContext, record
   const submittedAt = getClientTime();
   let stopWatchdog = () => undefined as void;
   let outcome: RunOutcome | undefined;
+  let submitRoundTripMs = 0;
   try {
     const { promptId } = await http.queuePrompt(workflow, clientId);
+    submitRoundTripMs = getClientTime() - submittedAt;
     stopWatchdog = startWatchdog(config, monitor, submittedAt, watchdog);
     outcome = await followPrompt({
       http,
@@ -74,7 +76,7 @@ export async function runBenchmark(config: GateConfig, gate: GateContext, record
     stopWatchdog();
     await saveGpuRecord(gate.reportDir, monitor, watchdog.signal);
   }
-  return finishRun({ config, gate, http, outcome, record });
+  return finishRun({ config, gate, http, outcome, record, submitRoundTripMs });
 }
 
 async function finishRun(args: {
@@ -83,8 +85,9 @@ async function finishRun(args: {
   http: ReturnType<typeof createComfyHttp>;
   outcome: RunOutcome;
   record: (measurements: Measurements) => void;
+  submitRoundTripMs: number;
 }): Promise<BenchmarkResult> {
-  const { config, gate, http, outcome, record } = args;
+  const { config, gate, http, outcome, record, submitRoundTripMs } = args;
   const nodes = outcome.nodes.map((node): NodeTiming => ({
     id: node.id,
     role: BENCHMARK_NODE_ROLES[node.id] ?? 'other',
@@ -105,6 +108,7 @@ async function finishRun(args: {
     endedAt: new Date(outcome.completedAt).toISOString(),
     elapsedS,
     via: outcome.via,
+    submitRoundTripMs: round(submitRoundTripMs, 1),
     nodes,
     ...(serverSeconds === undefined ? {} : { serverElapsedS: round(serverSeconds, 3) }),
     ...(stepsPerSecond === undefined ? {} : { stepsPerSecond: round(stepsPerSecond, 2) }),

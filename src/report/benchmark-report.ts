@@ -112,6 +112,8 @@ export interface BenchmarkReport {
     readonly endedAt?: string;
     readonly elapsedS?: number;
     readonly serverElapsedS?: number;
+    /** POST /prompt, sent to answered: the part of the client's time the server's clock cannot see. */
+    readonly submitRoundTripMs?: number;
     readonly via?: 'websocket' | 'history';
     readonly stepsPerSecond?: number;
     readonly nodes: readonly NodeTiming[];

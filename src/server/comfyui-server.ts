@@ -33,7 +33,12 @@ export interface RunningServer {
 }
 
 /** Boots ComfyUI in its own process group and resolves once it answers /system_stats. */
-export async function startComfyui(plan: BootPlan, logPath: string): Promise<RunningServer> {
+export interface StartOptions {
+  /** Called about once a second while waiting, with the seconds waited so far. */
+  readonly onWaiting?: (seconds: number) => void;
+}
+
+export async function startComfyui(plan: BootPlan, logPath: string, { onWaiting }: StartOptions = {}): Promise<RunningServer> {
   await assertPortFree('127.0.0.1', plan.port);
   const log = createWriteStream(logPath, { flags: 'w' });
   const spawnedAt = epochNow();
@@ -49,7 +54,9 @@ export async function startComfyui(plan: BootPlan, logPath: string): Promise<Run
   const pid = child.pid;
   if (pid === undefined) throw await getSpawnError(child, plan);
   try {
-    const ready = await raceReadiness(plan, child, exited, listening, logPath);
+    const waitingSince = performance.now();
+    const ticker = setInterval(() => onWaiting?.(Math.round((performance.now() - waitingSince) / 1000)), 1000);
+    const ready = await raceReadiness(plan, child, exited, listening, logPath).finally(() => clearInterval(ticker));
     return {
       url: plan.url,
       pid,

@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { FAKE_COMFYUI_DIR, getFreePort } from '../../fixtures/fake-env';
 import { runGate, verdictLine } from './run-gate';
 
 // The gate as `npm test` runs it, against the fake ComfyUI: one scenario per outcome of the plan's truths.
@@ -17,6 +20,33 @@ describe.concurrent('npm test against the fake ComfyUI', () => {
     expect(run.junit).toMatch(/<testsuites name="vitest tests" tests="7" failures="0" errors="0"/);
     expect(run.junit).toContain('<property name="notice" value="elapsed ');
     expect(run.leftovers).toEqual([]);
+  });
+
+  test('measures the time the server measures: client and server elapsed agree within 50 ms plus the submit round trip', async () => {
+    const run = await runGate({ env: { FAKE_COMFYUI_STEP_MS: '50', FAKE_COMFYUI_NODE_MS: '10' }, args: ['specs/generation-under-budget'] });
+    expect(run.exitCode).toBe(0);
+    const { elapsedS = 0, serverElapsedS = 0, submitRoundTripMs = Infinity } = run.report?.benchmark ?? {};
+    // 20 steps of 50 ms, plus six other nodes of 10 ms and the fake's cold-load extra.
+    expect(serverElapsedS).toBeGreaterThanOrEqual(1.06);
+    expect(serverElapsedS).toBeLessThan(2);
+    expect(elapsedS).toBeGreaterThanOrEqual(serverElapsedS);
+    expect((elapsedS - serverElapsedS) * 1000).toBeLessThan(50 + submitRoundTripMs);
+  });
+
+  test('attaches to a server that already runs, and leaves it running', async ({ onTestFinished }) => {
+    const port = await getFreePort();
+    const server = spawn(join(FAKE_COMFYUI_DIR, 'venv', 'bin', 'python'), ['main.py', '--listen', '127.0.0.1', '--port', String(port)], {
+      cwd: FAKE_COMFYUI_DIR,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    onTestFinished(() => void server.kill('SIGKILL'));
+    await new Promise((resolve) => server.stderr.on('data', (chunk: Buffer) => chunk.includes('To see the GUI') && resolve(undefined)));
+    const run = await runGate({ env: { COMFYUI_URL: `http://127.0.0.1:${port}` }, args: ['specs/reachable', 'specs/device', 'specs/generation-under-budget'] });
+    expect(run.exitCode).toBe(0);
+    expect(run.markdown).toContain(`**ComfyUI launch flags:** attached to http://127.0.0.1:${port}`);
+    expect(run.report?.comfyui.mode).toBe('attach');
+    expect(server.exitCode).toBeNull();
+    expect(server.signalCode).toBeNull();
   });
 
   test('fails the device truth on a cuda server and lists the devices found', async () => {

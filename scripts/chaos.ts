@@ -27,11 +27,11 @@ async function main(): Promise<void> {
     }
   }
   console.log(`\n${renderTable(
-    ['scenario', 'runs', 'leftovers', 'npm exit median', 'npm exit max', 'all gone median', 'all gone max', 'npm ended with', 'fake got SIGTERM'],
+    ['scenario', 'runs', 'leftovers', 'npm exit median', 'npm exit max', 'all gone median', 'all gone max', 'npm ended with', 'fake logged SIGTERM'],
     [...results].map(([scenario, done]) => getRow(scenario, done)),
   )}`);
   console.log(`\nnpm exit = signal → the npm process exited; all gone = signal → no process with the run's GATE_E2E_TAG left (polled every 20 ms).`);
-  console.log('"fake got SIGTERM": runs in which the fake ComfyUI logged its SIGTERM handler, i.e. it was stopped, not SIGKILLed first.');
+  console.log('"fake logged SIGTERM": runs in which the fake ComfyUI\'s SIGTERM handler ran; otherwise it was SIGKILLed first, or never signalled at all.');
 
   const all = [...results.values()].flat();
   const measured = all.filter((run) => run.problem === undefined);
@@ -52,7 +52,7 @@ function describeRun(run: ChaosRun): string {
   if (run.problem !== undefined) return `not counted: ${run.problem}`;
   const ms = (value: number | undefined) => (value === undefined ? `> ${LEFTOVER_DEADLINE_MS} ms` : `${value} ms`);
   const left = run.leftovers.length === 0 ? '0 left' : `${run.leftovers.length} LEFT: ${run.leftovers.join('; ')}`;
-  return `npm exited after ${ms(run.npmExitMs)} (${run.exit ?? 'still running'}), all gone after ${ms(run.allGoneMs)}, ${left}${run.fakeSawSigterm ? '' : ', fake was not sent SIGTERM'}`;
+  return `npm exited after ${ms(run.npmExitMs)} (${run.exit ?? 'still running'}), all gone after ${ms(run.allGoneMs)}, ${left}${run.fakeSawSigterm ? '' : ', the fake logged no SIGTERM'}`;
 }
 
 function getRow(scenario: ChaosScenario, done: readonly ChaosRun[]): string[] {

@@ -56,7 +56,8 @@ export function startStreamSampler(options: StreamSamplerOptions): GpuSampler {
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_KEEP)));
   child.on('error', (error) => fail(new GpuSamplerError(`${name} could not be started: ${error.message}`, { hint: `is ${file} installed and on PATH?`, context: { command } })));
-  child.on('exit', (code, signal) => {
+  // 'close', not 'exit': by then stdout and stderr are drained, so the message has all the tool said.
+  child.on('close', (code, signal) => {
     if (pid !== undefined) unregisterChild(reportDir, pid);
     if (stopping) return;
     const how = signal === null ? `exit code ${code ?? 'unknown'}` : `signal ${signal}`;

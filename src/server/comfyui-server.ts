@@ -32,12 +32,12 @@ export interface RunningServer {
   killNow(): void;
 }
 
-/** Boots ComfyUI in its own process group and resolves once it answers /system_stats. */
 export interface StartOptions {
   /** Called about once a second while waiting, with the seconds waited so far. */
   readonly onWaiting?: (seconds: number) => void;
 }
 
+/** Boots ComfyUI in its own process group and resolves once it answers /system_stats. */
 export async function startComfyui(plan: BootPlan, logPath: string, { onWaiting }: StartOptions = {}): Promise<RunningServer> {
   await assertPortFree('127.0.0.1', plan.port);
   const log = createWriteStream(logPath, { flags: 'w' });
@@ -47,7 +47,7 @@ export async function startComfyui(plan: BootPlan, logPath: string, { onWaiting 
   watchOutput(child, log, () => listening.fire());
   let stopping: Promise<ExitInfo> | undefined;
   // The tail of the log is read once the server has exited, so let the log reach the disk first.
-  const exited = waitForExit(child).then((exit) => new Promise<ExitInfo>((resolve) => log.end(() => resolve(exit))));
+  const exited = waitForExit(child).finally(() => new Promise<void>((resolve) => log.end(resolve)));
   // When the spawn fails `exited` rejects with the error getSpawnError reports: not an unhandled rejection.
   exited.catch(() => undefined);
   const stop = () => (stopping ??= stopGroup(child, STOP_GRACE_MS));
@@ -88,7 +88,6 @@ function spawnServer(plan: BootPlan, log: WriteStream): ChildProcess {
     stdout: 'pipe',
     stderr: 'pipe',
   });
-  child.catch((error: unknown) => log.write(`[comfyui-gate] ${String(error)}\n`));
   return child;
 }
 

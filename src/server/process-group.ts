@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 export interface ExitInfo {
   readonly code: number | null;
@@ -16,9 +17,23 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-/** True while any process of the group is alive. */
+/** True while any process of the group is alive; zombies (dead, not yet reaped) do not count. */
 export function isGroupAlive(pid: number): boolean {
-  return signalGroup(pid, 0 as unknown as NodeJS.Signals);
+  if (!signalGroup(pid, 0 as unknown as NodeJS.Signals)) return false;
+  // An orphan that died waits for init to reap it, and some container inits never do: on Linux
+  // ask /proc whether a member is still running. Elsewhere the kill(0) answer stands.
+  if (!existsSync('/proc/self/stat')) return true;
+  return readdirSync('/proc').some((name) => /^\d+$/.test(name) && isLiveMember(name, pid));
+}
+
+function isLiveMember(procPid: string, group: number): boolean {
+  try {
+    // Fields after the command name: state, ppid, pgrp, …
+    const fields = readFileSync(`/proc/${procPid}/stat`, 'latin1').split(') ')[1]?.split(' ') ?? [];
+    return Number(fields[2]) === group && fields[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 /** Resolves when the child has exited (at once if it already has). */

@@ -117,12 +117,14 @@ describe('loadConfig defaults', () => {
     expect(Object.isFrozen(config.benchmark)).toBe(true);
     expect(Object.isFrozen(config.gpu)).toBe(true);
     expect(Object.isFrozen(config.skip)).toBe(true);
-    if (config.server.mode !== 'boot') throw new Error('expected a boot plan');
-    expect(Object.isFrozen(config.server.args)).toBe(true);
+    const { server } = config;
+    if (server.mode !== 'boot') throw new Error('expected a boot plan');
+    const args = server.args as string[];
+    expect(Object.isFrozen(args)).toBe(true);
     expect(() => {
       (config.benchmark as { steps: number }).steps = 1;
     }).toThrow(TypeError);
-    expect(() => (config.server.args as string[]).push('--cpu')).toThrow(TypeError);
+    expect(() => args.push('--cpu')).toThrow(TypeError);
     expect(config.benchmark.steps).toBe(20);
   });
 });

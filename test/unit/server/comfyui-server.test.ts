@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getFreePort } from '../../../fixtures/fake-env';
 import { assertPortFree } from '../../../src/server/check-port';
-import { startComfyui, type RunningServer } from '../../../src/server/comfyui-server';
+import { startComfyui, type RunningServer, type StartOptions } from '../../../src/server/comfyui-server';
 import { PortBusyError, ServerExitedError, ServerNotReadyError, SpawnError } from '../../../src/server/errors';
 import { closeServers, holdPortWithTcp } from './local-servers';
 import { isProcessRunning } from './processes';
@@ -45,8 +45,8 @@ async function createPlan(behaviour: string, readyTimeoutMs?: number): Promise<B
   return plan;
 }
 
-async function getBootError(plan: BootPlan): Promise<unknown> {
-  return startComfyui(plan, logPath).then(
+async function getBootError(plan: BootPlan, options?: StartOptions): Promise<unknown> {
+  return startComfyui(plan, logPath, options).then(
     (server) => {
       servers.push(server);
       return new Error('expected the boot to fail');
@@ -116,9 +116,12 @@ describe('startComfyui', () => {
 
   it('gives up at the deadline, names the URL and the wait, and stops the server', async () => {
     const plan = await createPlan(NEVER_LISTENS, 1500);
+    const ticks: number[] = [];
     const startedAt = performance.now();
-    const error = await getBootError(plan);
+    const error = await getBootError(plan, { onWaiting: (seconds) => ticks.push(seconds) });
     const tookMs = performance.now() - startedAt;
+    // Told once a second how long the wait has lasted: once, at 1 s, before the 1.5 s deadline.
+    expect(ticks).toEqual([1]);
     expect(tookMs).toBeGreaterThanOrEqual(1500);
     expect(tookMs).toBeLessThan(4000);
 
@@ -149,6 +152,8 @@ describe('startComfyui', () => {
     const plan = await createPlan(LISTENS_AFTER_200_MS);
     const python = join(plan.dir, 'venv', 'bin', 'python3.11');
     const error = await getBootError({ ...plan, python });
+    // The log file is opened asynchronously; let that happen before the folder is removed.
+    await vi.waitFor(() => expect(existsSync(logPath)).toBe(true), { timeout: 2000, interval: 10 });
     expect(error).toBeInstanceOf(SpawnError);
     expect(error).toMatchObject({
       code: 'COMFYUI_SPAWN_FAILED',

@@ -39,7 +39,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     launchEnv: plan.mode === 'boot' ? Object.entries(plan.env).map(([key, value]) => `${key}=${value}`).join(' ') : '',
   };
   let server: RunningServer | undefined;
-  const removeHooks = installShutdownHooks(config.reportDir, () => server?.pid);
+  let bootingPid: number | undefined;
+  const removeHooks = installShutdownHooks(config.reportDir, () => server?.pid ?? bootingPid);
   try {
     if (plan.mode === 'attach') {
       const stats = await attachToServer(plan.url);
@@ -49,6 +50,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       process.stderr.write(`[comfyui-gate] booting ComfyUI from ${plan.dir} (log: ${logPath})…\n`);
       const progress = createProgressLine();
       server = await startComfyui(plan, logPath, {
+        onSpawn: (pid) => (bootingPid = pid),
         onWaiting: (seconds) => progress.update(`waiting for ComfyUI to answer: ${seconds} s (up to ${plan.readyTimeoutMs / 1000} s; log: ${logPath})`),
       });
       const timeToReadyMs = Math.round(performance.now() - bootStart);

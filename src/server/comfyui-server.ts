@@ -11,8 +11,11 @@ import { waitUntilReady } from './wait-until-ready';
 
 type BootPlan = Extract<ServerPlan, { mode: 'boot' }>;
 
-/** Lines ComfyUI prints once its HTTP server listens (see API.md, "Boot and readiness"). */
-const LISTENING_MARKERS = ['To see the GUI go to:', 'Starting server'];
+/**
+ * The line ComfyUI prints once its HTTP server listens (see API.md, "Boot and readiness").
+ * Not "Starting server": that comes before the port is open, and a poll it triggers is refused.
+ */
+const LISTENING_MARKER = 'To see the GUI go to:';
 const STOP_GRACE_MS = 5000;
 
 export interface RunningServer {
@@ -35,10 +38,12 @@ export interface RunningServer {
 export interface StartOptions {
   /** Called about once a second while waiting, with the seconds waited so far. */
   readonly onWaiting?: (seconds: number) => void;
+  /** Called once the process exists, before readiness: a signal during boot must be able to stop it. */
+  readonly onSpawn?: (pid: number) => void;
 }
 
 /** Boots ComfyUI in its own process group and resolves once it answers /system_stats. */
-export async function startComfyui(plan: BootPlan, logPath: string, { onWaiting }: StartOptions = {}): Promise<RunningServer> {
+export async function startComfyui(plan: BootPlan, logPath: string, { onWaiting, onSpawn }: StartOptions = {}): Promise<RunningServer> {
   await assertPortFree('127.0.0.1', plan.port);
   const log = createWriteStream(logPath, { flags: 'w' });
   const spawnedAt = epochNow();
@@ -53,6 +58,7 @@ export async function startComfyui(plan: BootPlan, logPath: string, { onWaiting 
   const stop = () => (stopping ??= stopGroup(child, STOP_GRACE_MS));
   const pid = child.pid;
   if (pid === undefined) throw await getSpawnError(child, plan);
+  onSpawn?.(pid);
   try {
     const waitingSince = performance.now();
     const ticker = setInterval(() => onWaiting?.(Math.round((performance.now() - waitingSince) / 1000)), 1000);
@@ -95,7 +101,7 @@ function watchOutput(child: ChildProcess, log: WriteStream, onListening: () => v
   let seen = false;
   const scan = (chunk: Buffer) => {
     log.write(chunk);
-    if (!seen && LISTENING_MARKERS.some((marker) => chunk.includes(marker))) {
+    if (!seen && chunk.includes(LISTENING_MARKER)) {
       seen = true;
       onListening();
     }

@@ -19,10 +19,10 @@ interface SignalScenario {
 }
 
 const scenarios: SignalScenario[] = [
-  { name: 'Ctrl-C during boot', signal: 'SIGINT', target: 'group', after: 'start', env: { FAKE_COMFYUI_BOOT_MS: '3000' } },
+  { name: 'Ctrl-C during boot', signal: 'SIGINT', target: 'group', after: 'start', env: { FAKE_COMFYUI_BOOT_MS: '8000' } },
   { name: 'Ctrl-C during generation', signal: 'SIGINT', target: 'group', after: 'execution_start', env: { FAKE_COMFYUI_STEP_MS: '300' } },
   { name: 'SIGTERM to npm during generation', signal: 'SIGTERM', target: 'npm', after: 'execution_start', env: { FAKE_COMFYUI_STEP_MS: '300' } },
-  { name: 'SIGTERM to npm during boot', signal: 'SIGTERM', target: 'npm', after: 'start', env: { FAKE_COMFYUI_BOOT_MS: '3000' } },
+  { name: 'SIGTERM to npm during boot', signal: 'SIGTERM', target: 'npm', after: 'start', env: { FAKE_COMFYUI_BOOT_MS: '8000' } },
 ];
 
 // Real signals to the real process tree: afterwards no process of the run may be left.

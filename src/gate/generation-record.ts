@@ -28,4 +28,6 @@ export interface GpuRecord {
 }
 
 export const GENERATION_STATE = 'generation';
+/** The generated image, kept in the run record until the reporter files it with its report. */
+export const IMAGE_FILE = 'benchmark-output.png';
 export const GPU_STATE = 'gpu';

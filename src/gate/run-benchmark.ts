@@ -16,12 +16,11 @@ import { inspectPng, validateImage } from '../image/inspect-image';
 import type { NodeTiming, PhaseMark } from '../report/benchmark-report';
 import { readLogTail } from '../server/log-tail';
 import type { GateContext } from './gate-context';
-import { GENERATION_STATE, GPU_STATE, type GenerationRecord, type GpuRecord } from './generation-record';
+import { GENERATION_STATE, GPU_STATE, IMAGE_FILE, type GenerationRecord, type GpuRecord } from './generation-record';
 import type { TruthMeasurements } from './measurements';
 import { createProgressLine } from './progress-line';
-import { readState, writeState, type SetupRecord } from './run-state';
+import { getStateDir, readState, writeState, type SetupRecord } from './run-state';
 
-export const IMAGE_FILE = 'benchmark-output.png';
 
 export interface BenchmarkResult {
   readonly elapsedS: number;
@@ -119,7 +118,8 @@ async function finishRun(args: {
     throw new GateError('NO_IMAGE', 'The run finished but produced no image', { hint: 'check the workflow has a SaveImage node; see the ComfyUI log' });
   }
   const png = await http.getImage(ref);
-  const imagePath = join(gate.reportDir, 'runs', gate.runId, IMAGE_FILE);
+  // Into the run record: the reporter files it with the report it belongs to.
+  const imagePath = join(getStateDir(gate.reportDir), IMAGE_FILE);
   mkdirSync(dirname(imagePath), { recursive: true });
   writeFileSync(imagePath, png);
   const info = inspectPng(png);

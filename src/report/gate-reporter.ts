@@ -1,14 +1,18 @@
-import { copyFileSync, existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Reporter, TestModule, TestRunEndReason } from 'vitest/node';
 import { expandHome, loadConfig } from '../config/load-config';
 import type { GateConfig } from '../config/gate-config';
 import { createRunId } from '../gate/run-id';
-import { readState, type SetupRecord } from '../gate/run-state';
+import { IMAGE_FILE } from '../gate/generation-record';
+import { getStateDir, readState, type SetupRecord } from '../gate/run-state';
 import { readLogTail } from '../server/log-tail';
 import { buildReport } from './build-report';
-import { collectTruths } from './collect-truths';
+import type { TruthId } from './benchmark-report';
+import { collectTruths, type CollectedTruth } from './collect-truths';
+
+const NOT_SELECTED = 'not selected in this run';
 import { appendHistory, compareWithHistory, readHistory, toHistoryEntry } from './history';
 import { getMachineInfo } from './machine-info';
 import { writeReportFiles } from './write-report';
@@ -20,6 +24,10 @@ import { writeReportFiles } from './write-report';
  */
 export class GateReporter implements Reporter {
   #startedAt = performance.now();
+  /** Runs this reporter has written: Vitest UI re-runs specs in the same process. */
+  #runs = 0;
+  /** Each truth's latest result, so a re-run of one spec in Vitest UI keeps the others' results. */
+  readonly #latest = new Map<TruthId, CollectedTruth>();
 
   onTestRunStart(): void {
     this.#startedAt = performance.now();
@@ -38,13 +46,14 @@ export class GateReporter implements Reporter {
     const config = tryLoadConfig();
     const reportDir = config?.reportDir ?? resolve(process.cwd(), expandHome(process.env.GATE_REPORT_DIR ?? 'reports'));
     const setup = readState<SetupRecord>(reportDir, 'setup');
-    const runId = setup?.runId ?? createRunId();
+    this.#runs += 1;
+    const runId = `${setup?.runId ?? createRunId()}${this.#runs === 1 ? '' : `-rerun-${this.#runs - 1}`}`;
     const notRunReason =
       setup?.error !== undefined
         ? `setup failed: ${setup.error.message.split('\n')[0]}`
         : reason === 'interrupted'
           ? 'the run was interrupted before this truth was checked'
-          : 'not selected in this run';
+          : NOT_SELECTED;
     const failed = testModules.some((module) => module.state() === 'failed') || setup?.error !== undefined;
     const logPath = setup?.logPath;
     const base = buildReport({
@@ -52,7 +61,7 @@ export class GateReporter implements Reporter {
       date: setup?.startedAt ?? new Date().toISOString(),
       config,
       setup,
-      truths: collectTruths(testModules, notRunReason),
+      truths: this.#mergeWithEarlier(collectTruths(testModules, notRunReason)),
       machine: getMachineInfo(),
       logTail: failed && logPath !== undefined ? (setup?.logTail ?? readLogTail(logPath)) : [],
       simulatedByEnv: process.env.GATE_SIMULATED === '1',
@@ -63,6 +72,16 @@ export class GateReporter implements Reporter {
     appendHistory(reportDir, entry);
     copyRunArtifacts(reportDir, runId);
     process.stdout.write(`\n[comfyui-gate] Phase 5 gate: ${report.phaseVerdict}${report.simulated ? ' (SIMULATED)' : ''} — report: ${relative(process.cwd(), written)}\n`);
+  }
+
+  #mergeWithEarlier(truths: Map<TruthId, CollectedTruth>): Map<TruthId, CollectedTruth> {
+    for (const [id, truth] of truths) {
+      const earlier = this.#latest.get(id);
+      const notSelected = truth.result.verdict === 'NOT RUN' && truth.result.reason === NOT_SELECTED;
+      if (notSelected && earlier !== undefined) truths.set(id, earlier);
+      else this.#latest.set(id, truth);
+    }
+    return truths;
   }
 }
 
@@ -79,7 +98,9 @@ function copyRunArtifacts(reportDir: string, runId: string): void {
   const runDir = join(reportDir, 'runs', runId);
   const log = join(reportDir, 'comfyui.log');
   if (existsSync(log)) copyFileSync(log, join(runDir, 'comfyui.log'));
-  for (const name of readdirSync(runDir)) {
-    if (name.endsWith('.png')) copyFileSync(join(runDir, name), join(reportDir, name));
+  const image = join(getStateDir(reportDir), IMAGE_FILE);
+  if (existsSync(image)) {
+    copyFileSync(image, join(runDir, IMAGE_FILE));
+    copyFileSync(image, join(reportDir, IMAGE_FILE));
   }
 }

@@ -56,9 +56,8 @@ async function startUi(): Promise<UiProcess> {
   const reportDir = mkdtempSync(join(tmpdir(), 'gate-ui-'));
   const eventsFile = join(reportDir, 'fake-comfyui-events.jsonl');
   const env = { ...createFakeEnv({ port: comfyPort, reportDir, overrides: { FAKE_COMFYUI_EVENTS: eventsFile } }), GATE_E2E_TAG: tag };
-  // --watch: without a terminal on stdin (and on CI) Vitest defaults to run mode, in which
-  // `vitest --ui` closes the UI as soon as the first run ends.
-  const args = ['run', 'ui', '--', '--watch', '--open=false', `--api.port=${uiPort}`, '--api.host=127.0.0.1', '--api.strictPort'];
+  // `npm run ui` is `vitest watch --ui`: it stays open without a terminal too, as on CI.
+  const args = ['run', 'ui', '--', '--open=false', `--api.port=${uiPort}`, '--api.host=127.0.0.1', '--api.strictPort'];
   const child = execa('npm', args, { cwd: REPO_ROOT, env, extendEnv: false, detached: true, reject: false, buffer: false, all: true, stdin: 'ignore' });
   const lines: string[] = [];
   child.all?.on('data', (chunk: Buffer) => {
@@ -214,6 +213,10 @@ describe('npm run ui in a real browser', () => {
     await expect.poll(() => getResultsSummary(page)).toBe(`FAIL (0) / RUNNING (0) PASS (${SPEC_FILES.length}) / SKIP (--)`);
     expect(await getFileState(row)).toBe('pass');
     expect(countEvents(ui!.eventsFile, 'start'), 'ComfyUI booted once, not per run').toBe(1);
+    // The re-run's report keeps the other truths' results from the first run, and its own folder.
+    const markdown = readFileSync(join(ui!.reportDir, '05-BENCHMARK.md'), 'utf8');
+    expect(markdown).toContain('- Phase 5 gate: PASS (SIMULATED)');
+    expect(readdirSync(join(ui!.reportDir, 'runs')).filter((name) => name.endsWith('-rerun-1'))).toHaveLength(1);
     await page.screenshot({ path: SCREENSHOT });
   });
 

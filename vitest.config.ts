@@ -13,6 +13,10 @@ export default defineConfig({
     include: ['specs/**/*.spec.ts'],
     globalSetup: ['./global-setup.ts'],
     fileParallelism: false,
+    // One worker for all specs: they share nothing in memory (the run record is on disk), and a
+    // fresh worker per spec file would add about half a second to every truth.
+    isolate: false,
+    maxWorkers: 1,
     sequence: { sequencer: TruthSequencer },
     // Specs carry their own deadlines (readiness, generation, watchdog); this only catches a bug.
     testTimeout: 60 * 60_000,

@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // Unit tests and the gate's e2e runs overlap on two workers; more would starve the fakes' timing.
+    maxWorkers: 2,
     hookTimeout: 60_000,
   },
 });

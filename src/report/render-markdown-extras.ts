@@ -94,11 +94,11 @@ function renderGpuActivity(context: RenderContext): string {
     `- Sampler: ${sampler}`,
     `- Interval: ${formatWithUnit(gpu.intervalMs, 0, 'ms', noSamples)}`,
     `- Samples during generation: ${count(gpu.sampleCount)}`,
-    `- Active samples (≥ ${gpu.thresholdPercent} %): ${count(gpu.activeSampleCount)}`,
+    `- Active samples (above ${gpu.thresholdPercent} %): ${count(gpu.activeSampleCount)}`,
     `- Peak: ${formatPercent(gpu.peakPercent, noSamples)}`,
     `- Mean: ${formatPercent(gpu.meanPercent, noSamples)}`,
     `- Mean power: ${formatWithUnit(gpu.meanPowerW, 1, 'W', noPower)}`,
-    `- Threshold: ${gpu.thresholdPercent} % (a sample at or above it counts as active)`,
+    `- Threshold: ${gpu.thresholdPercent} % (a sample above it counts as active)`,
     ...(gpu.watchdog !== undefined ? [`- Watchdog: ${oneLine(gpu.watchdog)}`] : []),
     ...chart,
   ].join('\n');

@@ -34,7 +34,7 @@ describe.concurrent('faults during the generation', () => {
   });
 
   test('a WebSocket that goes silent mid-run: followed through /history after the silence limit', async () => {
-    const run = await runGate({ env: { FAKE_COMFYUI_FAULT: 'silent-socket', GATE_SOCKET_SILENCE_S: '1' }, args: ['specs/generation-under-budget'] });
+    const run = await runGate({ env: { FAKE_COMFYUI_FAULT: 'silent-socket', GATE_SOCKET_SILENCE_S: '1', FAKE_COMFYUI_STEP_MS: '50' }, args: ['specs/generation-under-budget'] });
     expect(run.exitCode).toBe(0);
     expect(run.report?.benchmark.via).toBe('history');
     expect(run.report?.benchmark.serverElapsedS).toBeGreaterThan(0.5);

@@ -6,6 +6,12 @@ import { execa, type ResultPromise } from 'execa';
 import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
 import type { BenchmarkReport } from '../../src/report/benchmark-report';
 
+/**
+ * A quick fake: a generation takes about half a second instead of a few. The GPU is sampled every
+ * 100 ms so that even so short a run gets enough samples to be judged.
+ */
+const FAST_FAKE = { FAKE_COMFYUI_STEP_MS: '15', FAKE_COMFYUI_BOOT_MS: '100', FAKE_COMFYUI_LOAD_MS: '20', GATE_GPU_INTERVAL_MS: '100' };
+
 export interface GateRunOptions {
   /** Gate settings and fake knobs, on top of the fake environment. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -38,7 +44,7 @@ export async function runGate(options: GateRunOptions = {}): Promise<GateRun> {
   const port = await getFreePort();
   const tag = randomUUID();
   const reportDir = options.reportDir ?? mkdtempSync(join(tmpdir(), 'gate-e2e-'));
-  const env = { ...createFakeEnv({ port, reportDir, overrides: options.env ?? {} }), GATE_E2E_TAG: tag };
+  const env = { ...createFakeEnv({ port, reportDir, overrides: { ...FAST_FAKE, ...options.env } }), GATE_E2E_TAG: tag };
   const started = Date.now();
   const child = execa('npm', ['test', '--', ...(options.args ?? [])], {
     cwd: REPO_ROOT,

@@ -26,7 +26,7 @@ const scenarios: SignalScenario[] = [
 ];
 
 // Real signals to the real process tree: afterwards no process of the run may be left.
-describe('signals', () => {
+describe.concurrent('signals', () => {
   test.each(scenarios)('$name: every child of the gate is gone within 5 s', async ({ signal, target, after, env }) => {
     const events = join(mkdtempSync(join(tmpdir(), 'gate-signal-')), 'events.jsonl');
     let signalledAt = 0;

@@ -42,11 +42,11 @@ describe('renderBenchmarkMarkdown: extra sections', () => {
       '- Sampler: powermetrics — chosen because sudo -n powermetrics is allowed on this Mac',
       '- Interval: 500 ms',
       '- Samples during generation: 94',
-      '- Active samples (≥ 5 %): 93',
+      '- Active samples (above 5 %): 93',
       '- Peak: 97.1 %',
       '- Mean: 89.5 %',
       '- Mean power: 14.5 W',
-      '- Threshold: 5 % (a sample at or above it counts as active)',
+      '- Threshold: 5 % (a sample above it counts as active)',
       '',
       '![GPU activity during generation](05-gpu-activity.svg)',
     ]);

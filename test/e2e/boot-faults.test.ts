@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir } from './temp-dirs';
 import { describe, expect, test } from 'vitest';
 import { FAKE_COMFYUI_DIR, getFreePort } from '../../fixtures/fake-env';
 import { runGate, verdictLine } from './run-gate';
@@ -51,7 +51,7 @@ describe.concurrent('setup faults', () => {
   });
 
   test('a COMFYUI_DIR that is a file is refused at once', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'gate-file-')), 'ComfyUI');
+    const file = join(makeTempDir('gate-file'), 'ComfyUI');
     writeFileSync(file, '');
     const run = await runGate({ env: { COMFYUI_DIR: file } });
     expect(run.exitCode).toBe(1);
@@ -60,7 +60,7 @@ describe.concurrent('setup faults', () => {
   });
 
   test('a python that is not executable is refused at once', async () => {
-    const python = join(mkdtempSync(join(tmpdir(), 'gate-python-')), 'python');
+    const python = join(makeTempDir('gate-python'), 'python');
     copyFileSync(join(FAKE_COMFYUI_DIR, 'venv', 'bin', 'python'), python);
     chmodSync(python, 0o644);
     const run = await runGate({ env: { COMFYUI_PYTHON: python } });
@@ -70,7 +70,7 @@ describe.concurrent('setup faults', () => {
   });
 
   test('a report folder that cannot be written is refused at once, and the reason reaches the terminal', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'gate-reports-')), 'not-a-folder');
+    const file = join(makeTempDir('gate-reports'), 'not-a-folder');
     writeFileSync(file, '');
     const run = await runGate({ env: { GATE_REPORT_DIR: join(file, 'reports') } });
     expect(run.exitCode).toBe(1);

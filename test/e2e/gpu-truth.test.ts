@@ -1,6 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeTempDir } from './temp-dirs';
 import { describe, expect, test } from 'vitest';
 import { readEvents } from './events';
 import { runGate, verdictLine } from './run-gate';
@@ -22,7 +21,7 @@ describe.concurrent('GPU activity during the generation', () => {
   });
 
   test('a flat GPU trips the watchdog: the run is interrupted and both truths fail with the reason', async () => {
-    const events = join(mkdtempSync(join(tmpdir(), 'gate-gpu-')), 'events.jsonl');
+    const events = join(makeTempDir('gate-gpu'), 'events.jsonl');
     const run = await runGate({
       env: { FAKE_GPU_MODE: 'flat', GATE_GPU_IDLE_S: '3', FAKE_COMFYUI_STEP_MS: '1000', FAKE_COMFYUI_EVENTS: events },
       args: GPU_SPECS,

@@ -1,13 +1,13 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir } from './temp-dirs';
 import { describe, expect, test } from 'vitest';
 import { FAKE_COMFYUI_DIR, FAKE_KOHYA_DIR, REPO_ROOT } from '../../fixtures/fake-env';
 import { runGate, verdictLine } from './run-gate';
 
 /** A private copy of the fake ComfyUI folder that a test may break. */
 function copyFakeComfyui(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'gate-comfyui-')), 'ComfyUI');
+  const dir = join(makeTempDir('gate-comfyui'), 'ComfyUI');
   cpSync(FAKE_COMFYUI_DIR, dir, { recursive: true });
   return dir;
 }
@@ -26,7 +26,7 @@ describe.concurrent('the whole phase gate', () => {
   });
 
   test('mixed_precision other than no fails INFRA-03, naming the file, the key and the value', async () => {
-    const config = join(mkdtempSync(join(tmpdir(), 'gate-accelerate-')), 'default_config.yaml');
+    const config = join(makeTempDir('gate-accelerate'), 'default_config.yaml');
     const original = readFileSync(join(FAKE_KOHYA_DIR, 'accelerate', 'default_config.yaml'), 'utf8');
     writeFileSync(config, original.replace("mixed_precision: 'no'", 'mixed_precision: fp16'));
     const run = await runGate({ env: { ACCELERATE_CONFIG: config }, args: ['specs/kohya-mixed-precision'] });
@@ -58,7 +58,7 @@ describe.concurrent('the whole phase gate', () => {
   });
 
   test('every run writes the plan summary and a history line; from the third run on the report compares and draws a trend', async () => {
-    const reportDir = mkdtempSync(join(tmpdir(), 'gate-history-'));
+    const reportDir = makeTempDir('gate-history');
     const args = ['specs/generation-under-budget'];
     await runGate({ reportDir, args });
     await runGate({ reportDir, args });

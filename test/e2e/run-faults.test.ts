@@ -1,12 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeTempDir } from './temp-dirs';
 import { describe, expect, test } from 'vitest';
 import { readEvents } from './events';
 import { runGate, verdictLine } from './run-gate';
 
 const GENERATION = ['specs/generation-under-budget', 'specs/gpu-active', 'specs/custom-nodes-loaded'];
-const eventsFile = () => join(mkdtempSync(join(tmpdir(), 'gate-events-')), 'events.jsonl');
+const eventsFile = () => join(makeTempDir('gate-events'), 'events.jsonl');
 
 // Faults while the benchmark runs: each ends within its deadline, says why, and leaves nothing running.
 describe.concurrent('faults during the generation', () => {

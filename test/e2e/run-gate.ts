@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
 import type { BenchmarkReport } from '../../src/report/benchmark-report';
+import { makeTempDir } from './temp-dirs';
 
 /**
  * A quick fake: a generation takes about half a second instead of a few. The GPU is sampled every
@@ -43,7 +43,7 @@ export interface GateRun {
 export async function runGate(options: GateRunOptions = {}): Promise<GateRun> {
   const port = await getFreePort();
   const tag = randomUUID();
-  const reportDir = options.reportDir ?? mkdtempSync(join(tmpdir(), 'gate-e2e-'));
+  const reportDir = options.reportDir ?? makeTempDir('gate-e2e');
   const env = { ...createFakeEnv({ port, reportDir, overrides: { ...FAST_FAKE, ...options.env } }), GATE_E2E_TAG: tag };
   const started = Date.now();
   const child = execa('npm', ['test', '--', ...(options.args ?? [])], {

@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir } from './temp-dirs';
 import { describe, expect, test } from 'vitest';
 import { findTaggedProcesses } from './run-gate';
 import { waitForEvent } from './events';
@@ -28,7 +28,7 @@ const scenarios: SignalScenario[] = [
 // Real signals to the real process tree: afterwards no process of the run may be left.
 describe.concurrent('signals', () => {
   test.each(scenarios)('$name: every child of the gate is gone within 5 s', async ({ signal, target, after, env }) => {
-    const events = join(mkdtempSync(join(tmpdir(), 'gate-signal-')), 'events.jsonl');
+    const events = join(makeTempDir('gate-signal'), 'events.jsonl');
     let signalledAt = 0;
     let tag = '';
     const run = await runGate({
@@ -51,7 +51,7 @@ describe.concurrent('signals', () => {
 
 describe('reports are never lost', () => {
   test('a run that dies half-way leaves the previous report intact, and every finished run is kept under runs/', async () => {
-    const reportDir = mkdtempSync(join(tmpdir(), 'gate-keep-'));
+    const reportDir = makeTempDir('gate-keep');
     const first = await runGate({ reportDir, args: ['specs/reachable'] });
     expect(first.exitCode).toBe(0);
     const before = readFileSync(join(reportDir, '05-BENCHMARK.md'), 'utf8');

@@ -1,6 +1,6 @@
+import { makeTempDir } from './temp-dirs';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
@@ -53,7 +53,7 @@ async function startUi(): Promise<UiProcess> {
   let uiPort = await getFreePort();
   while (uiPort === comfyPort) uiPort = await getFreePort();
   const tag = randomUUID();
-  const reportDir = mkdtempSync(join(tmpdir(), 'gate-ui-'));
+  const reportDir = makeTempDir('gate-ui');
   const eventsFile = join(reportDir, 'fake-comfyui-events.jsonl');
   const env = { ...createFakeEnv({ port: comfyPort, reportDir, overrides: { FAKE_COMFYUI_EVENTS: eventsFile } }), GATE_E2E_TAG: tag };
   // `npm run ui` is `vitest watch --ui`: it stays open without a terminal too, as on CI.

@@ -6,6 +6,7 @@ import type { GateProcess } from './lib/gate-process';
 import { getRunCount } from './lib/run-count';
 import { measureSamplerCost } from './lib/sampler-cost';
 import { summarize } from './lib/stats';
+import { runScript } from './lib/run-script';
 
 // `npm run bench`: what the gate itself costs. Runs the whole gate (`npm test`) against the fake
 // ComfyUI N times, one at a time, and prints figures against the issue's targets. A measurement,
@@ -48,7 +49,6 @@ let current: GateProcess | undefined;
 
 async function main(): Promise<void> {
   const runs = getRunCount(process.argv.slice(2), process.env, 'BENCH_RUNS', 10);
-  stopChildrenOnInterrupt();
   console.log(`comfyui-gate bench: ${runs} run(s) of \`npm test\` against the fake ComfyUI (${describeEnv(FAST)}), one at a time\n`);
   const loadBefore = loadavg();
   const fastRuns = await runPass(runs, FAST, 'run');
@@ -98,19 +98,4 @@ function describeEnv(env: Readonly<Record<string, string>>): string {
   return Object.entries(env).map(([key, value]) => `${key}=${value}`).join(' ');
 }
 
-// Ctrl-C on the bench must not leave a gate run behind.
-function stopChildrenOnInterrupt(): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      const killed = current?.killEverything() ?? [];
-      console.error(`\nbench: ${signal}, stopped the current gate run${killed.length === 0 ? '' : ` (${killed.length} processes)`}`);
-      process.exit(130);
-    });
-  }
-}
-
-main().catch((error: unknown) => {
-  current?.killEverything();
-  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(2);
-});
+runScript('bench', main, () => current);

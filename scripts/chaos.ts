@@ -4,6 +4,7 @@ import type { GateProcess } from './lib/gate-process';
 import { renderTable } from './lib/render-table';
 import { getRunCount } from './lib/run-count';
 import { summarize } from './lib/stats';
+import { runScript } from './lib/run-script';
 
 // `npm run chaos`: interrupts the gate (`npm test` against the fake ComfyUI) the ways a person or a
 // CI runner does, N times per scenario, one run at a time, and counts what outlived it. Exits 1 if
@@ -13,7 +14,6 @@ let current: GateProcess | undefined;
 
 async function main(): Promise<void> {
   const runs = getRunCount(process.argv.slice(2), process.env, 'CHAOS_RUNS', 20);
-  stopChildrenOnInterrupt();
   console.log(`comfyui-gate chaos: ${CHAOS_SCENARIOS.length} scenarios × ${runs} run(s) of \`npm test\` against the fake ComfyUI, one at a time\n`);
   const results = new Map<ChaosScenario, ChaosRun[]>();
   for (const scenario of CHAOS_SCENARIOS) {
@@ -77,19 +77,4 @@ function getRow(scenario: ChaosScenario, done: readonly ChaosRun[]): string[] {
   ];
 }
 
-// Ctrl-C on the chaos script must not leave a gate run behind.
-function stopChildrenOnInterrupt(): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      const killed = current?.killEverything() ?? [];
-      console.error(`\nchaos: ${signal}, stopped the current gate run${killed.length === 0 ? '' : ` (${killed.length} processes)`}`);
-      process.exit(130);
-    });
-  }
-}
-
-main().catch((error: unknown) => {
-  current?.killEverything();
-  console.error(`chaos: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(2);
-});
+runScript('chaos', main, () => current);

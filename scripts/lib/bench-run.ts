@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readState, type SetupRecord } from '../../src/gate/run-state';
 import type { BenchmarkReport } from '../../src/report/benchmark-report';
-import { waitForLeftovers } from '../../test/e2e/run-gate';
+import { waitForLeftovers } from '../../fixtures/tagged-processes';
 import { getBenchRunFigures, type BenchRunFigures } from './bench-figures';
 import { readEvents } from './events-file';
 import { startGateProcess, type GateProcess } from './gate-process';

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findTaggedProcesses } from '../../test/e2e/run-gate';
+import { findTaggedProcesses } from '../../fixtures/tagged-processes';
 import type { ChaosScenario } from './chaos-scenarios';
 import { findEvent, readEvents, waitForEvent } from './events-file';
 import { startGateProcess, type GateExit, type GateProcess } from './gate-process';

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
-import { findTaggedProcesses } from '../../test/e2e/run-gate';
+import { findTaggedProcesses } from '../../fixtures/tagged-processes';
 
 /** One line of the gate's output, stamped when it arrived (Date.now()), ANSI codes removed. */
 export interface TimedLine {

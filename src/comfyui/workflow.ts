@@ -1,36 +1,12 @@
 import rawTemplate from '../../fixtures/benchmark-workflow.json' with { type: 'json' };
 import { z } from 'zod';
+import type { BenchmarkParameters } from '../config/gate-config';
 import { WorkflowError } from './errors';
 import { apiWorkflowSchema, formatIssues } from './schemas';
 import type { ApiWorkflow } from './schemas';
 
-/** The values the benchmark run varies. */
-export interface BenchmarkParams {
-  readonly checkpoint: string;
-  readonly width: number;
-  readonly height: number;
-  readonly steps: number;
-  readonly sampler: string;
-  readonly scheduler: string;
-  readonly cfg: number;
-  readonly prompt: string;
-  readonly negativePrompt: string;
-  /** Vary it between runs: ComfyUI caches a node whose inputs did not change, and a fully cached run samples nothing. */
-  readonly seed: number;
-}
-
-/** The plan's benchmark: 512x512, 20 steps, euler_ancestral / normal, cfg 7. */
-export const BENCHMARK_DEFAULTS: Readonly<Omit<BenchmarkParams, 'seed'>> = Object.freeze({
-  checkpoint: 'anything-v5-PrtRE.safetensors',
-  width: 512,
-  height: 512,
-  steps: 20,
-  sampler: 'euler_ancestral',
-  scheduler: 'normal',
-  cfg: 7.0,
-  prompt: 'anime character, white cloak, standing, masterpiece',
-  negativePrompt: '',
-});
+/** The values the benchmark run varies (the plan's defaults live in config/defaults.ts). */
+export type BenchmarkParams = BenchmarkParameters;
 
 export type NodeRole = 'checkpoint load' | 'text encode' | 'latent' | 'sampling' | 'decode' | 'save';
 

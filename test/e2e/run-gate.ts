@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
+import { waitForLeftovers } from '../../fixtures/tagged-processes';
 import type { BenchmarkReport } from '../../src/report/benchmark-report';
 import { makeTempDir } from './temp-dirs';
 
@@ -71,33 +72,6 @@ export async function runGate(options: GateRunOptions = {}): Promise<GateRun> {
     junit: readText(join(reportDir, 'junit.xml')),
     report: readJson(join(reportDir, 'benchmark.json')),
   };
-}
-
-/** Processes whose environment carries `tag`, described as "pid command"; waits up to `graceMs` for them to go. */
-export async function waitForLeftovers(tag: string, graceMs: number): Promise<string[]> {
-  const until = Date.now() + graceMs;
-  for (;;) {
-    const found = findTaggedProcesses(tag);
-    if (found.length === 0 || Date.now() >= until) return found;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Processes whose environment carries `tag`, described as "pid command". */
-export function findTaggedProcesses(tag: string): string[] {
-  const needle = `GATE_E2E_TAG=${tag}`;
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
-    .flatMap((pid) => {
-      try {
-        if (!readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(needle)) return [];
-        const state = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]?.[0];
-        if (state === 'Z') return [];
-        return [`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim()}`];
-      } catch {
-        return [];
-      }
-    });
 }
 
 /** The line of a verdict in the report, e.g. verdictLine(markdown, 'INFRA-04 benchmark'). */

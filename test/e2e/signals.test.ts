@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir } from './temp-dirs';
 import { describe, expect, test } from 'vitest';
-import { findTaggedProcesses } from './run-gate';
+import { findTaggedProcesses } from '../../fixtures/tagged-processes';
 import { waitForEvent } from './events';
 import { runGate } from './run-gate';
 

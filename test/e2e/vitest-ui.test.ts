@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'v
 import { z } from 'zod';
 import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
 import type { BenchmarkReport } from '../../src/report/benchmark-report';
-import { findTaggedProcesses, waitForLeftovers } from './run-gate';
+import { findTaggedProcesses, waitForLeftovers } from '../../fixtures/tagged-processes';
 
 // `npm run ui` as a person uses it: Vitest UI in a real (headless) Chromium, the gate's specs run
 // once at start against the fake ComfyUI that global setup boots, and a re-run from the UI

@@ -1,19 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { WorkflowError } from '../../../src/comfyui/errors';
 import {
-  BENCHMARK_DEFAULTS,
   BENCHMARK_NODE_ROLES,
   buildBenchmarkWorkflow,
   getBenchmarkTemplate,
   parseBenchmarkTemplate,
 } from '../../../src/comfyui/workflow';
 import { getHistoryEntryOf, getRun } from './recordings';
+import { PLAN_DEFAULTS } from '../../../src/config/defaults';
+
+const { checkpoint, width, height, steps, sampler, scheduler, cfg, prompt, negativePrompt } = PLAN_DEFAULTS;
+const PLAN_BENCHMARK = { checkpoint, width, height, steps, sampler, scheduler, cfg, prompt, negativePrompt };
 
 describe('buildBenchmarkWorkflow', () => {
   const recorded = (getHistoryEntryOf(getRun('0.3.64-cuda', 'cold').run) as { prompt: [number, string, Record<string, unknown>] }).prompt[2];
 
   it('is the recorded benchmark graph with the plan values', () => {
-    const workflow = buildBenchmarkWorkflow({ ...BENCHMARK_DEFAULTS, seed: 1 });
+    const workflow = buildBenchmarkWorkflow({ ...PLAN_BENCHMARK, seed: 1 });
     expect(Object.keys(workflow).sort()).toEqual(['3', '4', '5', '6', '7', '8', '9']);
     // Only the checkpoint and the file prefix differ from the recording.
     const expected = structuredClone(recorded) as Record<string, { inputs: Record<string, unknown> }>;
@@ -45,10 +48,10 @@ describe('buildBenchmarkWorkflow', () => {
   });
 
   it('rejects unusable values, showing them', () => {
-    expect(() => buildBenchmarkWorkflow({ ...BENCHMARK_DEFAULTS, width: 510, seed: 1 })).toThrow(
+    expect(() => buildBenchmarkWorkflow({ ...PLAN_BENCHMARK, width: 510, seed: 1 })).toThrow(
       new WorkflowError({ what: 'Benchmark settings are invalid', issues: ['width: must be a positive multiple of 8; got 510'] }),
     );
-    expect(() => buildBenchmarkWorkflow({ ...BENCHMARK_DEFAULTS, steps: 0, seed: 1 })).toThrow(/steps: .*; got 0/);
+    expect(() => buildBenchmarkWorkflow({ ...PLAN_BENCHMARK, steps: 0, seed: 1 })).toThrow(/steps: .*; got 0/);
   });
 
   it('rejects a template that is not the benchmark graph', () => {

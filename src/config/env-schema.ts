@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PLAN_DEFAULTS } from './defaults';
 
-const SAMPLERS = ['auto', 'powermetrics', 'ioreg', 'nvidia-smi', 'none'] as const;
+const SAMPLERS = ['auto', 'powermetrics', 'macmon', 'ioreg', 'nvidia-smi', 'none'] as const;
 const DEVICES = ['mps', 'cuda', 'cpu'] as const;
 const CRITERIA = ['infra-02', 'infra-03', 'infra-05', 'gpu'] as const;
 

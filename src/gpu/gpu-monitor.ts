@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { GateConfig } from '../config/gate-config';
 import type { GpuSampler } from './gpu-sampler';
-import { startIoreg, startNvidiaSmi, startPowermetrics, type SamplerStart } from './samplers';
+import { startIoreg, startMacmon, startNvidiaSmi, startPowermetrics, type SamplerStart } from './samplers';
 
 export type MonitorStart =
   | { readonly kind: 'running'; readonly sampler: GpuSampler; readonly reason: string }
@@ -65,6 +65,8 @@ function getCandidates(choice: GateConfig['gpu']['sampler'], device: GateConfig[
       return [{ ...powermetrics, because: `${powermetrics.because}, chosen by GATE_GPU_SAMPLER` }];
     case 'ioreg':
       return [{ ...ioreg, because: 'ioreg, chosen by GATE_GPU_SAMPLER' }];
+    case 'macmon':
+      return [{ label: 'macmon', start: () => startMacmon(start), because: 'macmon (no root needed), chosen by GATE_GPU_SAMPLER' }];
     case 'nvidia-smi':
       return [{ ...nvidia, because: 'nvidia-smi, chosen by GATE_GPU_SAMPLER' }];
     default:

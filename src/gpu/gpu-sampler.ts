@@ -1,6 +1,6 @@
 import type { GpuSample } from './gpu-sample';
 
-export type SamplerName = 'powermetrics' | 'ioreg' | 'nvidia-smi';
+export type SamplerName = 'powermetrics' | 'macmon' | 'ioreg' | 'nvidia-smi';
 
 /** One running GPU sampler, whatever tool is behind it. */
 export interface GpuSampler {

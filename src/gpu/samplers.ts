@@ -1,6 +1,7 @@
 import { createLineSplitter } from './line-splitter';
 import type { GpuSampler } from './gpu-sampler';
 import { parseIoreg } from './parse-ioreg';
+import { parseMacmonLine } from './parse-macmon';
 import { createNvidiaSmiCsvLineParser } from './parse-nvidia-smi';
 import { createPowermetricsPlistSplitter, parsePowermetricsPlistRecord } from './parse-powermetrics-plist';
 import { startPollSampler } from './poll-sampler';
@@ -56,5 +57,19 @@ export function startNvidiaSmi({ intervalMs, reportDir }: SamplerStart): GpuSamp
       const sample = parseLine(line);
       return sample === undefined ? [] : [{ ...sample, at: receivedAt }];
     }),
+  });
+}
+
+/** macmon's JSON-lines stream (`macmon pipe`): Apple Silicon, no root needed, when it is installed. */
+export function startMacmon({ intervalMs, reportDir }: SamplerStart): GpuSampler {
+  const splitter = createLineSplitter();
+  return startStreamSampler({
+    name: 'macmon',
+    file: 'macmon',
+    args: ['pipe', '-i', String(intervalMs)],
+    intervalMs,
+    reportDir,
+    parse: (chunk, receivedAt) =>
+      splitter.push(chunk).flatMap((line) => (line.trim() === '' ? [] : [{ ...parseMacmonLine(line, receivedAt), at: receivedAt }])),
   });
 }

@@ -106,7 +106,8 @@ export interface BenchmarkReport {
     readonly scheduler: string;
     readonly cfg: number;
     readonly prompt: string;
-    readonly seed: number;
+    /** Absent when the configuration could not be read: the seed is drawn when it is. */
+    readonly seed?: number;
     readonly budgetS: number;
     readonly startedAt?: string;
     readonly endedAt?: string;

@@ -1,3 +1,4 @@
+import { PLAN_DEFAULTS } from '../config/defaults';
 import type { GateConfig } from '../config/gate-config';
 import type { TruthMeasurements } from '../gate/measurements';
 import type { SetupRecord } from '../gate/run-state';
@@ -32,7 +33,7 @@ export function buildReport(inputs: ReportInputs): Omit<BenchmarkReport, 'histor
     machine: inputs.machine,
     comfyui: {
       mode: setup?.mode ?? config?.server.mode ?? 'boot',
-      url: setup?.url ?? config?.server.url ?? 'n/a',
+      url: setup?.url || config?.server.url || `http://${PLAN_DEFAULTS.host}:${PLAN_DEFAULTS.port}`,
       launchFlags: setup?.launchFlags ?? '',
       launchEnv: setup?.launchEnv ?? '',
       ...(setup?.timeToReadyMs === undefined ? {} : { timeToReadyMs: setup.timeToReadyMs }),
@@ -41,16 +42,17 @@ export function buildReport(inputs: ReportInputs): Omit<BenchmarkReport, 'histor
     ...(reachable === undefined ? {} : { systemStats: reachable.systemStats }),
     device: device ?? { expected: config?.expectedDevice ?? 'mps', found: [], pythonExpected: `${config?.expectedPython ?? '3.11'}.x` },
     benchmark: {
-      checkpoint: params?.checkpoint ?? 'n/a',
-      width: params?.width ?? 0,
-      height: params?.height ?? 0,
-      steps: params?.steps ?? 0,
-      sampler: params?.sampler ?? 'n/a',
-      scheduler: params?.scheduler ?? 'n/a',
-      cfg: params?.cfg ?? 0,
-      prompt: params?.prompt ?? 'n/a',
-      seed: params?.seed ?? 0,
-      budgetS: (config?.budgetMs ?? 120_000) / 1000,
+      // Without a readable configuration nothing ran; the plan's parameters are what was asked for.
+      checkpoint: params?.checkpoint ?? PLAN_DEFAULTS.checkpoint,
+      width: params?.width ?? PLAN_DEFAULTS.width,
+      height: params?.height ?? PLAN_DEFAULTS.height,
+      steps: params?.steps ?? PLAN_DEFAULTS.steps,
+      sampler: params?.sampler ?? PLAN_DEFAULTS.sampler,
+      scheduler: params?.scheduler ?? PLAN_DEFAULTS.scheduler,
+      cfg: params?.cfg ?? PLAN_DEFAULTS.cfg,
+      prompt: params?.prompt ?? PLAN_DEFAULTS.prompt,
+      ...(params === undefined ? {} : { seed: params.seed }),
+      budgetS: (config?.budgetMs ?? PLAN_DEFAULTS.budgetSeconds * 1000) / 1000,
       nodes: [],
       ...generation,
     },

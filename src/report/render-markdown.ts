@@ -165,7 +165,7 @@ function renderBenchmark(context: RenderContext): string {
     `- Scheduler: ${benchmark.scheduler}`,
     `- CFG Scale: ${formatFixed(benchmark.cfg, 1, 'not a number')}`,
     `- Prompt: ${prompt !== '' ? prompt : notAvailable('empty prompt')}`,
-    `- Seed: ${benchmark.seed}`,
+    `- Seed: ${benchmark.seed ?? 'n/a (no run was configured)'}`,
     '',
     '**Results:**',
     `- Start time: ${time(benchmark.startedAt)}`,

@@ -268,7 +268,7 @@ describe('loadConfig errors', () => {
     [{ COMFYUI_EXPECT_DEVICE: 'rocm' }, 'COMFYUI_EXPECT_DEVICE="rocm": must be one of mps, cuda, cpu'],
     [{ GATE_WIDTH: '500' }, 'GATE_WIDTH="500": must be a multiple of 8'],
     [{ GATE_SEED: '-5' }, 'GATE_SEED="-5": must be a whole number, 0 or more'],
-    [{ GATE_GPU_SAMPLER: 'macmon' }, 'GATE_GPU_SAMPLER="macmon": must be one of auto, powermetrics, ioreg, nvidia-smi, none'],
+    [{ GATE_GPU_SAMPLER: 'asitop' }, 'GATE_GPU_SAMPLER="asitop": must be one of auto, powermetrics, macmon, ioreg, nvidia-smi, none'],
     [{ GATE_SKIP: 'gpu,bogus' }, 'GATE_SKIP="gpu,bogus": each entry must be one of infra-02, infra-03, infra-05, gpu'],
   ])('refuses %j', (env, line) => {
     expect(getConfigError(env).message).toBe(`Invalid configuration:\n  ${line}`);

@@ -107,6 +107,13 @@ describe('startGpuMonitor with a sampler chosen by GATE_GPU_SAMPLER', () => {
     for (const invocation of invocations) expect(invocation).toMatchObject({ tool: 'ioreg', argv: ['-r', '-d', '1', '-w', '0', '-c', 'IOAccelerator'] });
   });
 
+  it('streams macmon pipe lines, with no root needed', async () => {
+    const sampler = getSampler(await start({ GATE_GPU_SAMPLER: 'macmon' }));
+    expect(sampler.command).toBe('macmon pipe -i 250');
+    await vi.waitFor(() => expect(sampler.samples().length).toBeGreaterThanOrEqual(2), { timeout: 3000 });
+    expect(sampler.samples().slice(0, 2).map((sample) => sample.activePercent)).toEqual([72, 88]);
+  });
+
   it('runs nvidia-smi with a CSV query loop', async () => {
     const started = await start({ GATE_GPU_SAMPLER: 'nvidia-smi' });
     expect(started).toMatchObject({ kind: 'running', reason: 'nvidia-smi, chosen by GATE_GPU_SAMPLER' });

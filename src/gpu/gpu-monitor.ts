@@ -56,21 +56,21 @@ export async function startGpuMonitor(config: GateConfig, reportDir: string, { i
 
 function getCandidates(choice: GateConfig['gpu']['sampler'], device: GateConfig['expectedDevice'], start: SamplerStart, isRoot: boolean): Candidate[] {
   const powermetrics: Candidate = isRoot
-    ? { label: 'powermetrics', start: () => startPowermetrics(start, false), because: 'powermetrics: running as root' }
-    : { label: 'sudo -n powermetrics', start: () => startPowermetrics(start, true), because: 'powermetrics through sudo -n (sudoers allows it without a password)' };
-  const ioreg: Candidate = { label: 'ioreg', start: () => startIoreg(start), because: 'ioreg: needs no root' };
-  const nvidia: Candidate = { label: 'nvidia-smi', start: () => startNvidiaSmi(start), because: 'nvidia-smi: the NVIDIA driver tool' };
+    ? { label: 'powermetrics', start: () => startPowermetrics(start, false), because: 'runs directly: the gate runs as root' }
+    : { label: 'sudo -n powermetrics', start: () => startPowermetrics(start, true), because: 'runs through sudo -n: sudoers allows it without a password' };
+  const ioreg: Candidate = { label: 'ioreg', start: () => startIoreg(start), because: 'needs no root' };
+  const nvidia: Candidate = { label: 'nvidia-smi', start: () => startNvidiaSmi(start), because: 'the NVIDIA driver tool, for the cuda profile' };
   switch (choice) {
     case 'powermetrics':
-      return [{ ...powermetrics, because: `${powermetrics.because}, chosen by GATE_GPU_SAMPLER` }];
+      return [{ ...powermetrics, because: `${powermetrics.because}; set by GATE_GPU_SAMPLER` }];
     case 'ioreg':
-      return [{ ...ioreg, because: 'ioreg, chosen by GATE_GPU_SAMPLER' }];
+      return [{ ...ioreg, because: 'needs no root; set by GATE_GPU_SAMPLER' }];
     case 'macmon':
-      return [{ label: 'macmon', start: () => startMacmon(start), because: 'macmon (no root needed), chosen by GATE_GPU_SAMPLER' }];
+      return [{ label: 'macmon', start: () => startMacmon(start), because: 'needs no root; set by GATE_GPU_SAMPLER' }];
     case 'nvidia-smi':
-      return [{ ...nvidia, because: 'nvidia-smi, chosen by GATE_GPU_SAMPLER' }];
+      return [{ ...nvidia, because: 'the NVIDIA driver tool; set by GATE_GPU_SAMPLER' }];
     default:
-      return device === 'cuda' ? [nvidia] : [powermetrics, { ...ioreg, because: 'ioreg (no root needed), since powermetrics could not run' }];
+      return device === 'cuda' ? [nvidia] : [powermetrics, { ...ioreg, because: 'needs no root; used since powermetrics could not run' }];
   }
 }
 

@@ -82,7 +82,7 @@ function renderGpuActivity(context: RenderContext): string {
   const sampler =
     gpu.sampler === undefined
       ? `none${gpu.samplerReason !== undefined ? ` — ${oneLine(gpu.samplerReason)}` : ''}`
-      : `${gpu.sampler}${gpu.samplerReason !== undefined ? ` — chosen because ${oneLine(gpu.samplerReason)}` : ''}`;
+      : `${gpu.sampler}${gpu.samplerReason !== undefined ? ` — ${oneLine(gpu.samplerReason)}` : ''}`;
   const count = (value: number | undefined): string => (isFiniteNumber(value) ? formatInteger(value) : notAvailable(noSamples));
   const chart =
     gpu.chartFile !== undefined

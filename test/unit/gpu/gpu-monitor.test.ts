@@ -70,7 +70,7 @@ const registered = () => readdirSync(join(getStateDir(reportDir), 'children'));
 describe('startGpuMonitor with a sampler chosen by GATE_GPU_SAMPLER', () => {
   it.runIf(process.getuid?.() === 0)('runs powermetrics directly as root, one sample per interval, and stop() ends it', async () => {
     const started = await start({ GATE_GPU_SAMPLER: 'powermetrics' });
-    expect(started).toMatchObject({ kind: 'running', reason: 'powermetrics: running as root, chosen by GATE_GPU_SAMPLER' });
+    expect(started).toMatchObject({ kind: 'running', reason: 'runs directly: the gate runs as root; set by GATE_GPU_SAMPLER' });
     const sampler = getSampler(started);
     expect(sampler).toMatchObject({ name: 'powermetrics', command: `powermetrics ${POWERMETRICS_ARGS}`, intervalMs: 250 });
 
@@ -96,7 +96,7 @@ describe('startGpuMonitor with a sampler chosen by GATE_GPU_SAMPLER', () => {
 
   it('polls ioreg', async () => {
     const started = await start({ GATE_GPU_SAMPLER: 'ioreg' });
-    expect(started).toMatchObject({ kind: 'running', reason: 'ioreg, chosen by GATE_GPU_SAMPLER' });
+    expect(started).toMatchObject({ kind: 'running', reason: 'needs no root; set by GATE_GPU_SAMPLER' });
     const sampler = getSampler(started);
     expect(sampler).toMatchObject({ name: 'ioreg', command: 'ioreg -r -d 1 -w 0 -c IOAccelerator', intervalMs: 250 });
     await waitForSamples(sampler, 2);
@@ -116,7 +116,7 @@ describe('startGpuMonitor with a sampler chosen by GATE_GPU_SAMPLER', () => {
 
   it('runs nvidia-smi with a CSV query loop', async () => {
     const started = await start({ GATE_GPU_SAMPLER: 'nvidia-smi' });
-    expect(started).toMatchObject({ kind: 'running', reason: 'nvidia-smi, chosen by GATE_GPU_SAMPLER' });
+    expect(started).toMatchObject({ kind: 'running', reason: 'the NVIDIA driver tool; set by GATE_GPU_SAMPLER' });
     const sampler = getSampler(started);
     expect(sampler.command).toBe('nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used,power.draw --format=csv,noheader,nounits -lms 250');
     await waitForSamples(sampler, 3);
@@ -164,7 +164,7 @@ describe('startGpuMonitor skipping', () => {
 describe('startGpuMonitor choosing automatically', () => {
   it('uses nvidia-smi for the cuda profile', async () => {
     const started = await start({ COMFYUI_EXPECT_DEVICE: 'cuda' });
-    expect(started).toMatchObject({ kind: 'running', reason: 'nvidia-smi: the NVIDIA driver tool' });
+    expect(started).toMatchObject({ kind: 'running', reason: 'the NVIDIA driver tool, for the cuda profile' });
     expect(getSampler(started).name).toBe('nvidia-smi');
   });
 
@@ -175,7 +175,7 @@ describe('startGpuMonitor choosing automatically', () => {
     expect(started).toMatchObject({
       kind: 'running',
       reason:
-        'ioreg (no root needed), since powermetrics could not run (powermetrics: powermetrics stopped with exit code 1 after 0 sample(s): powermetrics must be invoked as the superuser)',
+        'needs no root; used since powermetrics could not run (powermetrics: powermetrics stopped with exit code 1 after 0 sample(s): powermetrics must be invoked as the superuser)',
     });
     expect(getSampler(started).name).toBe('ioreg');
     // The refused powermetrics was cleaned up.
@@ -186,7 +186,7 @@ describe('startGpuMonitor choosing automatically', () => {
 
   it('runs powermetrics through sudo -n when not root', async () => {
     const started = await start({}, { isRoot: false });
-    expect(started).toMatchObject({ kind: 'running', reason: 'powermetrics through sudo -n (sudoers allows it without a password)' });
+    expect(started).toMatchObject({ kind: 'running', reason: 'runs through sudo -n: sudoers allows it without a password' });
     const sampler = getSampler(started);
     expect(sampler.command).toBe(`sudo -n powermetrics ${POWERMETRICS_ARGS}`);
     await waitForSamples(sampler, 1);
@@ -204,7 +204,7 @@ describe('startGpuMonitor choosing automatically', () => {
     expect(started).toMatchObject({
       kind: 'running',
       reason:
-        'ioreg (no root needed), since powermetrics could not run (sudo -n powermetrics: powermetrics stopped with exit code 1 after 0 sample(s): sudo: a password is required)',
+        'needs no root; used since powermetrics could not run (sudo -n powermetrics: powermetrics stopped with exit code 1 after 0 sample(s): sudo: a password is required)',
     });
   });
 

@@ -39,7 +39,7 @@ describe('renderBenchmarkMarkdown: extra sections', () => {
 
   it('describes the GPU measurement and embeds its chart', () => {
     expect(getSection(markdown, '## GPU activity')).toEqual([
-      '- Sampler: powermetrics — chosen because sudo -n powermetrics is allowed on this Mac',
+      '- Sampler: powermetrics — sudo -n powermetrics is allowed on this Mac',
       '- Interval: 500 ms',
       '- Samples during generation: 94',
       '- Active samples (above 5 %): 93',

@@ -9,7 +9,7 @@ import { summarize } from './lib/stats';
 import { runScript } from './lib/run-script';
 
 // `npm run bench`: what the gate itself costs. Runs the whole gate (`npm test`) against the fake
-// ComfyUI N times, one at a time, and prints figures against the issue's targets. A measurement,
+// ComfyUI N times, one at a time, and prints figures against the project's performance targets (README, Performance). A measurement,
 // not a test: it exits 0 when a target is missed, and says which.
 
 const FAST: Readonly<Record<string, string>> = { FAKE_COMFYUI_STEP_MS: '0', FAKE_COMFYUI_NODE_MS: '0', FAKE_COMFYUI_LOAD_MS: '0', FAKE_COMFYUI_BOOT_MS: '200' };

@@ -50,7 +50,7 @@ export interface TimingAccuracy {
   readonly withinTarget: boolean;
 }
 
-/** The tolerance for client vs server elapsed, on top of the submit leg. */
+/** The tolerance for client vs server elapsed, on top of the submit leg. */
 export const ACCURACY_SLACK_MS = 50;
 
 // " ✓ specs/reachable.spec.ts (1 test) 37ms", "❯ specs/gpu-active.spec.ts (1 test | 1 failed) 14ms"

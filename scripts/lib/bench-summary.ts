@@ -6,7 +6,7 @@ import { summarize, type Summary } from './stats';
 
 type Unit = 'ms' | 's' | 'MiB' | '%';
 
-/** One line of the final table: a figure over every run, with its target when the issue sets one. */
+/** One line of the final table: a figure over every run, with its target when there is one. */
 export interface FigureRow {
   readonly label: string;
   readonly values: readonly (number | undefined)[];
@@ -88,7 +88,7 @@ function getMark(row: FigureRow, summary: Summary): string {
   return meetsTarget(row, summary.median) ? '✓' : '✗';
 }
 
-// The issue writes the CPU target as "< 2 %" and every other one as "≤".
+// The CPU target is written as "< 2 %" and every other one as "≤".
 function meetsTarget(row: FigureRow, median: number): boolean {
   if (row.targetMax === undefined) return true;
   return row.unit === '%' ? median < row.targetMax : median <= row.targetMax;

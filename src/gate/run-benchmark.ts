@@ -45,7 +45,7 @@ export async function runBenchmark(config: GateConfig, gate: GateContext, record
   const watchdog = new AbortController();
   const progress = createProgressLine();
   const submittedAt = getClientTime();
-  let stopWatchdog = () => undefined as void;
+  let stopWatchdog: () => void = () => undefined;
   let outcome: RunOutcome | undefined;
   let submitRoundTripMs = 0;
   try {

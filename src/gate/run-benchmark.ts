@@ -107,6 +107,7 @@ async function finishRun(args: {
     endedAt: new Date(outcome.completedAt).toISOString(),
     elapsedS,
     via: outcome.via,
+    cachedNodes: [...outcome.cachedNodes],
     submitRoundTripMs: round(submitRoundTripMs, 1),
     nodes,
     ...(serverSeconds === undefined ? {} : { serverElapsedS: round(serverSeconds, 3) }),

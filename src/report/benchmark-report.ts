@@ -116,6 +116,8 @@ export interface BenchmarkReport {
     /** POST /prompt, sent to answered: the part of the client's time the server's clock cannot see. */
     readonly submitRoundTripMs?: number;
     readonly via?: 'websocket' | 'history';
+    /** Nodes the server answered from its cache (an attached, warm server). */
+    readonly cachedNodes?: readonly string[];
     readonly stepsPerSecond?: number;
     readonly nodes: readonly NodeTiming[];
     readonly image?: { readonly path: string; readonly width: number; readonly height: number; readonly meanLuma: number; readonly stdDevLuma: number };

@@ -71,6 +71,9 @@ function renderTimings(context: RenderContext): string {
     `- Difference (client − server): ${difference}`,
     `- Steps per second: ${formatFixed(benchmark.stepsPerSecond, 2, notRun)}`,
     `- Run followed via: ${benchmark.via ?? notAvailable(notRun)}`,
+    ...(benchmark.cachedNodes === undefined || benchmark.cachedNodes.length === 0
+      ? []
+      : [`- Cached by the server, not run again: nodes ${benchmark.cachedNodes.join(', ')} (a warm server: these timings leave out loading the model)`]),
     `- Server ready after: ${ready}`,
   ].join('\n');
 }

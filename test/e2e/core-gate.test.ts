@@ -45,6 +45,12 @@ describe.concurrent('npm test against the fake ComfyUI', () => {
     expect(run.exitCode).toBe(0);
     expect(run.markdown).toContain(`**ComfyUI launch flags:** attached to http://127.0.0.1:${port}`);
     expect(run.report?.comfyui.mode).toBe('attach');
+    expect(run.report?.benchmark.cachedNodes).toEqual([]);
+    // A second run on the same server: a new seed, so it samples again, but the model stays loaded.
+    const warm = await runGate({ env: { COMFYUI_URL: `http://127.0.0.1:${port}` }, args: ['specs/generation-under-budget'] });
+    expect(warm.report?.benchmark.cachedNodes).toEqual(['4', '5', '6', '7']);
+    expect(warm.markdown).toContain('- Cached by the server, not run again: nodes 4, 5, 6, 7 (a warm server');
+    expect(warm.report?.benchmark.stepsPerSecond).toBeGreaterThan(0);
     expect(server.exitCode).toBeNull();
     expect(server.signalCode).toBeNull();
   });

@@ -28,6 +28,8 @@ export interface GateRun {
   readonly exitCode: number | undefined;
   readonly output: string;
   readonly durationMs: number;
+  /** Epoch ms when `npm test` exited. */
+  readonly endedAt: number;
   readonly reportDir: string;
   readonly port: number;
   /** Processes still alive that carry this run's tag: must be none. */
@@ -59,12 +61,14 @@ export async function runGate(options: GateRunOptions = {}): Promise<GateRun> {
   });
   options.onSpawn?.(child, { port, tag, reportDir });
   const result = await child;
-  const durationMs = Date.now() - started;
+  const endedAt = Date.now();
+  const durationMs = endedAt - started;
   const leftovers = await waitForLeftovers(tag, 5000);
   return {
     exitCode: result.exitCode,
     output: stripAnsi(result.all ?? ''),
     durationMs,
+    endedAt,
     reportDir,
     port,
     leftovers,

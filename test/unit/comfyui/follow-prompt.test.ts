@@ -230,10 +230,11 @@ describe('followPrompt deadline and abort', () => {
     const error = (await followPrompt({ ...options, deadlineMs, silenceMs: 200 }).catch((caught: unknown) => caught)) as RunDeadlineError;
     const rejectedAt = getClientTime();
     expect(error).toBeInstanceOf(RunDeadlineError);
-    expect(error.message).toMatch(/^Run e297597c-[\w-]+ did not finish within 0\.7 s \(gave up after 0\.7 s; last seen: step \d+\/20 on node 3 \(KSampler\) [\d.]+ s after submit\); sent POST \/interrupt$/);
+    expect(error.message).toMatch(/^Run e297597c-[\w-]+ did not finish within 0\.7 s \(gave up after [\d.]+ s; last seen: step \d+\/20 on node 3 \(KSampler\) [\d.]+ s after submit\); sent POST \/interrupt$/);
     expect(interrupts().map((request) => request.body)).toEqual([JSON.stringify({ prompt_id: options.promptId })]);
     expect(rejectedAt).toBeGreaterThanOrEqual(deadlineMs);
-    expect(rejectedAt - deadlineMs).toBeLessThan(500);
+    // The interrupt gets 2 s at most: never wait much past the deadline.
+    expect(rejectedAt - deadlineMs).toBeLessThan(2000);
     expect(subscriptions).toBe(0);
   });
 

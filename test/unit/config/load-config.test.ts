@@ -1,7 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GateConfig } from '../../../src/config/gate-config';
 import { expandHome, loadConfig } from '../../../src/config/load-config';
@@ -42,10 +41,7 @@ describe('loadConfig defaults', () => {
     const planned = createComfyuiFolder(join(home, 'tools'), 'ComfyUI');
     process.env.HOME = home;
 
-    const startedAt = performance.now();
     const config = loadConfig({}, root);
-    // Only a few stat calls: no process is spawned and nothing waits.
-    expect(performance.now() - startedAt).toBeLessThan(200);
 
     expect(config).toEqual({
       server: {

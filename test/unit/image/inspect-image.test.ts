@@ -31,16 +31,6 @@ describe('inspectPng on a recorded ComfyUI output', () => {
     expect(info.distinctColorsInSample).toBeGreaterThan(1000);
     expect(() => validateImage(info, { width: 512, height: 512 })).not.toThrow();
   });
-
-  it('decodes and measures it well inside 50 ms', () => {
-    inspectPng(buffer);
-    const durations = [1, 2, 3, 4, 5].map(() => {
-      const start = performance.now();
-      inspectPng(buffer);
-      return performance.now() - start;
-    });
-    expect(Math.min(...durations)).toBeLessThan(50);
-  });
 });
 
 describe('inspectPng on built images', () => {

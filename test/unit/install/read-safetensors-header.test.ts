@@ -67,7 +67,8 @@ describe('readSafetensorsHeader', () => {
     await handle.close();
     const start = performance.now();
     const result = await readSafetensorsHeader(path);
-    expect(performance.now() - start).toBeLessThan(500);
+    // Reading the 2 GiB would take seconds; the header alone takes milliseconds.
+    expect(performance.now() - start).toBeLessThan(1500);
     expect(result).toMatchObject({ tensorCount: 1, dataBytes: 2 ** 31, fileBytes: prefix.length + 2 ** 31 });
   });
 

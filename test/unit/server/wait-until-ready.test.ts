@@ -92,7 +92,7 @@ describe('waitUntilReady', () => {
 
     const withNudge = await measure(true);
     expect(withNudge.polls).toBe(4);
-    expect(withNudge.noticedAfterMs).toBeLessThan(200);
+    expect(withNudge.noticedAfterMs).toBeLessThan(600);
 
     const withoutNudge = await measure(false);
     expect(withoutNudge.polls).toBe(4);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -148,8 +148,12 @@ describe('.github/workflows/comfyui-gate.yml', () => {
         writeFileSync(join(dir, 'reports', '05-BENCHMARK.md'), '# Benchmark\n- Phase 5 gate: PASS\n');
       }
       // GitHub runs `shell: bash` steps like this.
-      execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd: dir, env: { ...process.env, GITHUB_STEP_SUMMARY: summary } });
-      return readFileSync(summary, 'utf8');
+      try {
+        execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd: dir, env: { ...process.env, GITHUB_STEP_SUMMARY: summary } });
+        return readFileSync(summary, 'utf8');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     };
     expect(runScript(true)).toBe('# Benchmark\n- Phase 5 gate: PASS\n');
     expect(runScript(false)).toBe('');

@@ -6,7 +6,7 @@ import { getClientTime } from '../comfyui/clock';
 import { ComfyStoppedError } from '../comfyui/errors';
 import { followPrompt } from '../comfyui/follow-prompt';
 import { createComfyHttp } from '../comfyui/http-client';
-import { getServerSeconds, getStepsPerSecond, type RunOutcome } from '../comfyui/run-outcome';
+import { getClientSeconds, getNodeSeconds, getServerSeconds, getStepsPerSecond, type RunOutcome } from '../comfyui/run-outcome';
 import { connectComfySocket, type ComfySocket } from '../comfyui/socket';
 import { BENCHMARK_NODE_ROLES, buildBenchmarkWorkflow } from '../comfyui/workflow';
 import { GateError } from '../errors';
@@ -87,19 +87,14 @@ async function finishRun(args: {
   submitRoundTripMs: number;
 }): Promise<BenchmarkResult> {
   const { config, gate, http, outcome, record, submitRoundTripMs } = args;
-  const nodes = outcome.nodes.map((node): NodeTiming => ({
-    id: node.id,
-    role: BENCHMARK_NODE_ROLES[node.id] ?? 'other',
-    seconds: round((node.endedAt - node.startedAt) / 1000, 3),
-    ...(node.classType === undefined ? {} : { classType: node.classType }),
-  }));
+  const nodes = getNodeSeconds(outcome).map((node): NodeTiming => ({ ...node, role: BENCHMARK_NODE_ROLES[node.id] ?? 'other', seconds: round(node.seconds, 3) }));
   const phases = outcome.nodes.map((node): PhaseMark => ({
     role: BENCHMARK_NODE_ROLES[node.id] ?? node.id,
     startMs: Math.round(node.startedAt - outcome.submittedAt),
     endMs: Math.round(node.endedAt - outcome.submittedAt),
   }));
   saveWindow(gate.reportDir, { submittedAt: outcome.submittedAt, endedAt: outcome.completedAt, status: 'success', phases });
-  const elapsedS = round((outcome.completedAt - outcome.submittedAt) / 1000, 3);
+  const elapsedS = round(getClientSeconds(outcome), 3);
   const serverSeconds = getServerSeconds(outcome);
   const stepsPerSecond = getStepsPerSecond(outcome.steps);
   const measurements: Measurements = {

@@ -2,7 +2,6 @@ import { inject, type TestContext } from 'vitest';
 import { loadConfig } from '../config/load-config';
 import type { GateConfig } from '../config/gate-config';
 import type { Criterion } from '../config/env-schema';
-import { GateError } from '../errors';
 import type { TruthId } from '../report/benchmark-report';
 import type { GateContext } from './gate-context';
 import type { TruthMeasurements } from './measurements';
@@ -50,10 +49,4 @@ export function skipAsNotRun(context: TestContext, reason: string): never {
 /** Reads a part of the run record another spec wrote. */
 export function readRunState<T>(name: string): T | undefined {
   return readState<T>(getGate().reportDir, name);
-}
-
-/** Throws a GateError as a spec failure; Vitest shows its message, the reporter its hint. */
-export function failTruth(context: TestContext, error: GateError): never {
-  context.task.meta.hint = error.hint;
-  throw error;
 }

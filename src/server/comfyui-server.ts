@@ -6,7 +6,7 @@ import type { ServerPlan } from '../config/gate-config';
 import { assertPortFree } from './check-port';
 import { ServerExitedError, ServerNotReadyError, SpawnError } from './errors';
 import { readLogTail } from './log-tail';
-import { describeExit, signalGroup, stopGroup, waitForExit, type ExitInfo } from './process-group';
+import { describeExit, stopGroup, waitForExit, type ExitInfo } from './process-group';
 import { waitUntilReady } from './wait-until-ready';
 
 type BootPlan = Extract<ServerPlan, { mode: 'boot' }>;
@@ -31,8 +31,6 @@ export interface RunningServer {
   readonly exited: Promise<ExitInfo>;
   /** Stops the whole process group; safe to call any number of times. */
   stop(): Promise<ExitInfo>;
-  /** Synchronous last resort for process 'exit' hooks. */
-  killNow(): void;
 }
 
 export interface StartOptions {
@@ -73,7 +71,6 @@ export async function startComfyui(plan: BootPlan, logPath: string, { onWaiting,
       systemStats: ready.body,
       exited,
       stop,
-      killNow: () => void signalGroup(pid, 'SIGKILL'),
     };
   } catch (error) {
     await stop();

@@ -30,7 +30,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  for (const server of servers.splice(0)) server.killNow();
+  await Promise.all(servers.splice(0).map((server) => server.stop()));
   for (const plan of plans.splice(0)) {
     const pid = readStandInPid(plan);
     if (pid !== undefined && isProcessRunning(pid)) process.kill(-pid, 'SIGKILL');

@@ -23,11 +23,6 @@ export interface SetupRecord {
   readonly logTail?: readonly string[];
 }
 
-export interface StateFiles {
-  readonly setup: SetupRecord;
-  readonly [name: string]: unknown;
-}
-
 /** The folder that holds the current run's record. */
 export function getStateDir(reportDir: string): string {
   return join(reportDir, '.state');

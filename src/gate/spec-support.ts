@@ -21,11 +21,6 @@ export function getGate(): GateContext {
   return inject('gate');
 }
 
-/** Tags a spec's test with the truth it checks, so the reporter can find it. */
-export function markTruth(context: TestContext, truth: TruthId): void {
-  context.task.meta.truth = truth;
-}
-
 /** Hands a truth's measurements to the reporter (plain JSON in task.meta). */
 export function recordMeasurements<T extends TruthId>(context: TestContext, truth: T, measurements: TruthMeasurements[T]): void {
   context.task.meta.truth = truth;

@@ -1,7 +1,7 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TestProject } from 'vitest/node';
-import { expandHome, loadConfig } from './src/config/load-config';
+import { getReportDir, loadConfig } from './src/config/load-config';
 import type { GateConfig } from './src/config/gate-config';
 import { summarizeError, formatError } from './src/errors';
 import { createRunId } from './src/gate/run-id';
@@ -23,9 +23,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     config = loadConfig();
   } catch (error) {
-    // The reporter reads this to say why nothing ran; the report folder is the default one.
-    const reportDir = resolve(process.cwd(), expandHome(process.env.GATE_REPORT_DIR ?? 'reports'));
-    recordSetupFailure(reportDir, { runId, startedAt, mode: 'boot', url: '', launchFlags: '', launchEnv: '' }, error);
+    // The reporter reads this to say why nothing ran.
+    recordSetupFailure(getReportDir(), { runId, startedAt, mode: 'boot', url: '', launchFlags: '', launchEnv: '' }, error);
     throw error;
   }
   resetState(config.reportDir);

@@ -3,10 +3,10 @@ import { defineConfig } from 'vitest/config';
 import { GateReporter } from './src/report/gate-reporter';
 import { GateJunitReporter } from './src/report/gate-junit-reporter';
 import { TruthSequencer } from './src/gate/truth-sequencer';
+import { getReportDir } from './src/config/load-config';
 
 // The gate: one spec per truth of the plan, run one at a time in the plan's order against one
 // ComfyUI that global-setup.ts boots (or attaches to) and stops.
-const reportDir = process.env.GATE_REPORT_DIR ?? 'reports';
 
 export default defineConfig({
   test: {
@@ -21,6 +21,6 @@ export default defineConfig({
     // Specs carry their own deadlines (readiness, generation, watchdog); this only catches a bug.
     testTimeout: 60 * 60_000,
     hookTimeout: 60_000,
-    reporters: [new GateReporter(), 'default', new GateJunitReporter({ outputFile: join(reportDir, 'junit.xml') })],
+    reporters: [new GateReporter(), 'default', new GateJunitReporter({ outputFile: join(getReportDir(), 'junit.xml') })],
   },
 });

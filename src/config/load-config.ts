@@ -13,7 +13,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 /** Parses and checks every setting from the environment; throws a ConfigError naming the variable and the fix. */
 export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): GateConfig {
   const env = parseEnv(rawEnv);
-  const reportDir = resolve(cwd, expandHome(env.GATE_REPORT_DIR));
+  const reportDir = getReportDir({ GATE_REPORT_DIR: env.GATE_REPORT_DIR }, cwd);
   validateReportDir(reportDir);
   const comfyuiDir = resolve(cwd, expandHome(env.COMFYUI_DIR));
   const config: GateConfig = {
@@ -153,6 +153,15 @@ function validateReportDir(dir: string): void {
       cause: error,
     });
   }
+}
+
+/**
+ * Where reports go, read straight from the environment: also usable when the rest of the
+ * configuration is invalid, so that a report can still say why.
+ */
+export function getReportDir(rawEnv: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  const raw = rawEnv.GATE_REPORT_DIR?.trim();
+  return resolve(cwd, expandHome(raw === undefined || raw === '' ? 'reports' : raw));
 }
 
 /** Expands a leading `~` the way a shell would, since environment values arrive unexpanded. */

@@ -1,8 +1,8 @@
 import { copyFileSync, existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Reporter, TestModule, TestRunEndReason } from 'vitest/node';
-import { expandHome, loadConfig } from '../config/load-config';
+import { getReportDir, loadConfig } from '../config/load-config';
 import type { GateConfig } from '../config/gate-config';
 import { createRunId } from '../gate/run-id';
 import { IMAGE_FILE } from '../gate/generation-record';
@@ -44,7 +44,7 @@ export class GateReporter implements Reporter {
 
   #write(testModules: ReadonlyArray<TestModule>, reason: TestRunEndReason): void {
     const config = tryLoadConfig();
-    const reportDir = config?.reportDir ?? resolve(process.cwd(), expandHome(process.env.GATE_REPORT_DIR ?? 'reports'));
+    const reportDir = config?.reportDir ?? getReportDir();
     const setup = readState<SetupRecord>(reportDir, 'setup');
     this.#runs += 1;
     const runId = `${setup?.runId ?? createRunId()}${this.#runs === 1 ? '' : `-rerun-${this.#runs - 1}`}`;

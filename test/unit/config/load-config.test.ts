@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GateConfig } from '../../../src/config/gate-config';
-import { expandHome, loadConfig } from '../../../src/config/load-config';
+import { expandHome, getReportDir, loadConfig } from '../../../src/config/load-config';
 import { ConfigError } from '../../../src/errors';
 import { createComfyuiFolder, type FakeComfyuiFolder } from './fake-comfyui-folder';
 
@@ -333,5 +333,14 @@ describe('loadConfig errors', () => {
     expect(error.hint).toBe('set GATE_REPORT_DIR to a folder you can write to');
     expect(error.context).toEqual({ variable: 'GATE_REPORT_DIR', value: reportDir });
     expect(error.cause).toMatchObject({ code: 'ENOTDIR' });
+  });
+});
+
+describe('getReportDir', () => {
+  it('reads GATE_REPORT_DIR on its own, so a report can be written when the rest of the configuration is invalid', () => {
+    expect(getReportDir({}, '/work/gate')).toBe('/work/gate/reports');
+    expect(getReportDir({ GATE_REPORT_DIR: '  ' }, '/work/gate')).toBe('/work/gate/reports');
+    expect(getReportDir({ GATE_REPORT_DIR: 'out', COMFYUI_PORT: 'abc' }, '/work/gate')).toBe('/work/gate/out');
+    expect(getReportDir({ GATE_REPORT_DIR: '~/gate-reports' }, '/work/gate')).toBe(expandHome('~/gate-reports'));
   });
 });

@@ -42,7 +42,8 @@ describe.concurrent('GPU activity during the generation', () => {
   });
 
   test('when powermetrics may not run, auto falls back to ioreg and the report says why', async () => {
-    const run = await runGate({ env: { GATE_GPU_SAMPLER: 'auto', FAKE_GPU_MODE: 'denied' }, args: GPU_SPECS });
+    // ioreg is a process per poll: a longer run gives it enough samples on a busy machine.
+    const run = await runGate({ env: { GATE_GPU_SAMPLER: 'auto', FAKE_GPU_MODE: 'denied', FAKE_COMFYUI_STEP_MS: '60' }, args: GPU_SPECS });
     expect(run.exitCode).toBe(0);
     expect(run.report?.gpu.sampler).toBe('ioreg');
     expect(run.report?.gpu.samplerReason).toContain('powermetrics must be invoked as the superuser');

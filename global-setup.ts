@@ -4,15 +4,15 @@ import type { TestProject } from 'vitest/node';
 import { getReportDir, loadConfig } from './src/config/load-config';
 import type { GateConfig } from './src/config/gate-config';
 import { summarizeError, formatError } from './src/errors';
-import { createRunId } from './src/gate/run-id';
-import { resetState, writeState, type SetupRecord } from './src/gate/run-state';
-import { installShutdownHooks } from './src/gate/shutdown-hooks';
-import { createProgressLine } from './src/gate/progress-line';
+import { createRunId } from './src/run-record/run-id';
+import { resetState, writeState, type SetupRecord } from './src/run-record/run-state';
+import { installShutdownHooks } from './src/processes/shutdown-hooks';
+import { createProgressLine } from './src/terminal/progress-line';
 import { startComfyui, type RunningServer } from './src/server/comfyui-server';
-import { readLogTail } from './src/server/log-tail';
+import { readLogTail } from './src/processes/log-tail';
 import { attachToServer } from './src/server/attach';
 import { isSimulatorStats } from './src/report/build-report';
-import './src/gate/gate-context';
+import './src/run-record/gate-context';
 
 /** Boots (or attaches to) ComfyUI once for the whole run, and stops what it started. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -32,6 +32,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const base: SetupRecord = {
     runId,
     startedAt,
+    config,
     mode: plan.mode,
     url: plan.url,
     launchFlags: plan.mode === 'boot' ? plan.args.slice(1).join(' ') : '',
@@ -62,7 +63,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     recordSetupFailure(config.reportDir, { ...base, ...(logPath === undefined ? {} : { logPath }) }, error);
     throw error;
   }
-  project.provide('gate', { url: plan.url, runId, mode: plan.mode, reportDir: config.reportDir });
+  project.provide('gate', { config, url: plan.url, runId, mode: plan.mode, reportDir: config.reportDir });
   return async () => {
     await server?.stop();
     removeHooks();

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { GateReporter } from './src/report/gate-reporter';
 import { GateJunitReporter } from './src/report/gate-junit-reporter';
-import { TruthSequencer } from './src/gate/truth-sequencer';
+import { TruthSequencer } from './src/checks/truth-sequencer';
 import { getReportDir } from './src/config/load-config';
 
 // The gate: one spec per truth of the plan, run one at a time in the plan's order against one
@@ -21,6 +21,6 @@ export default defineConfig({
     // Specs carry their own deadlines (readiness, generation, watchdog); this only catches a bug.
     testTimeout: 60 * 60_000,
     hookTimeout: 60_000,
-    reporters: [new GateReporter(), 'default', new GateJunitReporter({ outputFile: join(getReportDir(), 'junit.xml') })],
+    reporters: [new GateReporter({ reportDir: getReportDir() }), 'default', new GateJunitReporter({ outputFile: join(getReportDir(), 'junit.xml') })],
   },
 });

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { createProgressLine } from '../src/gate/progress-line';
-import { getConfig, getGate, recordMeasurements, skipIfConfigured } from '../src/gate/spec-support';
-import { TRUTH_TITLES } from '../src/gate/truth-titles';
+import { createProgressLine } from '../src/terminal/progress-line';
+import { getConfig, getGate, recordMeasurements, skipIfConfigured } from '../src/checks/spec-support';
+import { TRUTH_TITLES } from '../src/truths/truth-titles';
 import { getFileSha256 } from '../src/install/hash-file';
 import { readSafetensorsHeader } from '../src/install/read-safetensors-header';
 import { createComfyHttp } from '../src/comfyui/http-client';

@@ -1,10 +1,10 @@
 import { expect, test } from 'vitest';
 import { createComfyHttp } from '../src/comfyui/http-client';
-import { getConfig, getGate, recordMeasurements, skipIfConfigured } from '../src/gate/spec-support';
-import { TRUTH_TITLES } from '../src/gate/truth-titles';
+import { getConfig, getGate, recordMeasurements, skipIfConfigured } from '../src/checks/spec-support';
+import { TRUTH_TITLES } from '../src/truths/truth-titles';
 import { findCustomNodes } from '../src/install/find-custom-nodes';
 import { getMissingNodeClasses } from '../src/install/get-missing-node-classes';
-import { getModelRequirements } from '../src/gate/openpose-models';
+import { getModelRequirements } from '../src/checks/openpose-models';
 
 test(TRUTH_TITLES['custom-nodes-loaded'], async (context) => {
   skipIfConfigured(context, 'infra-05');

@@ -1,8 +1,8 @@
 import { expect, test } from 'vitest';
 import { createComfyHttp } from '../src/comfyui/http-client';
-import { getConfig, getGate, recordMeasurements } from '../src/gate/spec-support';
-import { TRUTH_TITLES } from '../src/gate/truth-titles';
-import { describeDevices, getPythonWarning } from '../src/gate/describe-device';
+import { getConfig, getGate, recordMeasurements } from '../src/checks/spec-support';
+import { TRUTH_TITLES } from '../src/truths/truth-titles';
+import { describeDevices, getPythonWarning } from '../src/checks/describe-device';
 import { detectVirtualMac } from '../src/gpu/detect-virtual-mac';
 
 test(TRUTH_TITLES.device, async (context) => {

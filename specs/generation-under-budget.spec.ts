@@ -1,8 +1,8 @@
 import { expect, test } from 'vitest';
-import { runBenchmark } from '../src/gate/run-benchmark';
-import { getConfig, getGate, recordMeasurements } from '../src/gate/spec-support';
-import { TRUTH_TITLES } from '../src/gate/truth-titles';
-import { describeBreakdown } from '../src/gate/describe-breakdown';
+import { runBenchmark } from '../src/benchmark/run-benchmark';
+import { getConfig, getGate, recordMeasurements } from '../src/checks/spec-support';
+import { TRUTH_TITLES } from '../src/truths/truth-titles';
+import { describeBreakdown } from '../src/benchmark/describe-breakdown';
 
 test(TRUTH_TITLES['generation-under-budget'], async (context) => {
   const config = getConfig();

@@ -1,8 +1,8 @@
 import { expect, test } from 'vitest';
-import { GENERATION_STATE, GPU_STATE, type GenerationRecord, type GpuRecord } from '../src/gate/generation-record';
-import { getConfig, readRunState, recordMeasurements, skipAsNotRun, skipIfConfigured } from '../src/gate/spec-support';
-import { TRUTH_TITLES } from '../src/gate/truth-titles';
-import { getGpuMeasurements } from '../src/gate/gpu-measurements';
+import { GENERATION_STATE, GPU_STATE, type GenerationRecord, type GpuRecord } from '../src/run-record/generation-record';
+import { getConfig, readRunState, recordMeasurements, skipAsNotRun, skipIfConfigured } from '../src/checks/spec-support';
+import { TRUTH_TITLES } from '../src/truths/truth-titles';
+import { getGpuMeasurements } from '../src/benchmark/gpu-measurements';
 
 test(TRUTH_TITLES['gpu-active'], (context) => {
   skipIfConfigured(context, 'gpu');

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
-import { getConfig, recordMeasurements, skipIfConfigured } from '../src/gate/spec-support';
-import { TRUTH_TITLES } from '../src/gate/truth-titles';
+import { getConfig, recordMeasurements, skipIfConfigured } from '../src/checks/spec-support';
+import { TRUTH_TITLES } from '../src/truths/truth-titles';
 import { readKohyaSetup } from '../src/install/read-kohya-setup';
 
 test(TRUTH_TITLES['kohya-mixed-precision'], async (context) => {

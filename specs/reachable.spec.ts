@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { expect, test } from 'vitest';
 import { createComfyHttp } from '../src/comfyui/http-client';
-import { getGate, recordMeasurements } from '../src/gate/spec-support';
-import { TRUTH_TITLES } from '../src/gate/truth-titles';
+import { getGate, recordMeasurements } from '../src/checks/spec-support';
+import { TRUTH_TITLES } from '../src/truths/truth-titles';
 
 test(TRUTH_TITLES.reachable, async (context) => {
   const { url } = getGate();

@@ -1,5 +1,5 @@
-import type { SetupRecord } from '../../src/gate/run-state';
-import type { BenchmarkReport } from '../../src/report/benchmark-report';
+import type { SetupRecord } from '../../src/run-record/run-state';
+import type { BenchmarkReport } from '../../src/truths/benchmark-report';
 import { findEvent, type FakeEvent } from './events-file';
 import type { GateExit, TimedLine } from './gate-process';
 

@@ -1,12 +1,12 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { readState, type SetupRecord } from '../../src/gate/run-state';
-import type { BenchmarkReport } from '../../src/report/benchmark-report';
+import { readState, type SetupRecord } from '../../src/run-record/run-state';
+import type { BenchmarkReport } from '../../src/truths/benchmark-report';
 import { waitForLeftovers } from '../../fixtures/tagged-processes';
 import { getBenchRunFigures, type BenchRunFigures } from './bench-figures';
 import { readEvents } from './events-file';
 import { startGateProcess, type GateProcess } from './gate-process';
-import { getBootEpochMs, getStartEpochMs } from './proc-fs';
+import { getBootEpochMs, getStartEpochMs } from '../../src/processes/proc-fs';
 import { startTreeSampler, type TreeMemory } from './tree-memory';
 
 /** The fake's own processes: left out of the gate's memory, and the fake's start marks its boot. */

@@ -5,9 +5,9 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
 import { loadConfig } from '../../src/config/load-config';
-import { getStateDir } from '../../src/gate/run-state';
+import { getStateDir } from '../../src/run-record/run-state';
 import { startGpuMonitor } from '../../src/gpu/gpu-monitor';
-import { CLOCK_TICKS_PER_SECOND, readProcStat } from './proc-fs';
+import { CLOCK_TICKS_PER_SECOND, readProcStat } from '../../src/processes/proc-fs';
 
 export interface SamplerCost {
   readonly command: string;

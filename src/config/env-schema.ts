@@ -70,6 +70,8 @@ export const envSchema = z.object({
   KOHYA_DIR: text(PLAN_DEFAULTS.kohyaDir),
   ACCELERATE_CONFIG: text(PLAN_DEFAULTS.accelerateConfig),
   GATE_OPENPOSE_MODELS: list.optional(),
+  /** Set by `npm run demo`: the run is against the built-in fake and every verdict says SIMULATED. */
+  GATE_SIMULATED: flag(false),
 });
 
 export type RawEnv = z.input<typeof envSchema>;

@@ -52,4 +52,6 @@ export interface GateConfig {
     readonly openposeModels: readonly string[] | undefined;
   };
   readonly skip: readonly Criterion[];
+  /** The run is a demo against the built-in fake (GATE_SIMULATED=1). */
+  readonly simulated: boolean;
 }

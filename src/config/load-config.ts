@@ -51,6 +51,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, cwd = proces
       openposeModels: env.GATE_OPENPOSE_MODELS,
     },
     skip: env.GATE_SKIP,
+    simulated: env.GATE_SIMULATED,
   };
   return deepFreeze(config);
 }

@@ -1,6 +1,6 @@
 import { execa } from 'execa';
-import { registerChild, unregisterChild } from '../gate/child-registry';
-import { stopGroup } from '../server/process-group';
+import { registerChild, unregisterChild } from '../processes/child-registry';
+import { stopGroup } from '../processes/process-group';
 import type { GpuSample } from './gpu-sample';
 import type { GpuSampler, SamplerName } from './gpu-sampler';
 import { GpuSamplerError } from './sampler-errors';
@@ -34,7 +34,7 @@ export function startStreamSampler(options: StreamSamplerOptions): GpuSampler {
   const first = new Promise<GpuSample>((resolve, reject) => ((resolveFirst = resolve), (rejectFirst = reject)));
   first.catch(() => undefined);
 
-  const child = execa(file, [...args], { detached: true, cleanup: false, reject: false, buffer: false, stdin: 'ignore', encoding: 'utf8' });
+  const child = execa(file, [...args], { detached: true, cleanup: false, reject: false, buffer: false, stdin: 'ignore', encoding: 'utf8' }).nodeChildProcess;
   const pid = child.pid;
   if (pid !== undefined) registerChild(reportDir, pid);
   const fail = (error: Error) => {

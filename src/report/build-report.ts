@@ -1,8 +1,8 @@
 import { PLAN_DEFAULTS } from '../config/defaults';
 import type { GateConfig } from '../config/gate-config';
-import type { TruthMeasurements } from '../gate/measurements';
-import type { SetupRecord } from '../gate/run-state';
-import type { BenchmarkReport, TruthId, Verdict } from './benchmark-report';
+import type { TruthMeasurements } from '../truths/measurements';
+import type { SetupRecord } from '../run-record/run-state';
+import type { BenchmarkReport, TruthId, Verdict } from '../truths/benchmark-report';
 import type { CollectedTruth } from './collect-truths';
 
 export interface ReportInputs {

@@ -1,8 +1,8 @@
 import type { TestCase, TestModule } from 'vitest/node';
-import type { TruthMeasurements } from '../gate/measurements';
-import { TRUTH_TITLES } from '../gate/truth-titles';
-import { TRUTH_IDS, type TruthId, type TruthResult } from './benchmark-report';
-import '../gate/measurements';
+import type { TruthMeasurements } from '../truths/measurements';
+import { TRUTH_TITLES } from '../truths/truth-titles';
+import { TRUTH_IDS, type TruthId, type TruthResult } from '../truths/benchmark-report';
+import '../truths/measurements';
 
 export interface CollectedTruth {
   readonly result: TruthResult;

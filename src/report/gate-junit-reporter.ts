@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { JUnitReporter, type TestModule } from 'vitest/node';
-import { writeFileAtomic } from '../gate/write-atomic';
-import { readState, type SetupRecord } from '../gate/run-state';
+import { writeFileAtomic } from '../run-record/write-atomic';
+import { readState, type SetupRecord } from '../run-record/run-state';
 
 export interface GateJunitOptions {
   readonly outputFile: string;

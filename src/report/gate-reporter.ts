@@ -2,19 +2,17 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Reporter, TestModule, TestRunEndReason } from 'vitest/node';
-import { getReportDir, loadConfig } from '../config/load-config';
-import type { GateConfig } from '../config/gate-config';
-import { createRunId } from '../gate/run-id';
-import { IMAGE_FILE } from '../gate/generation-record';
-import { getStateDir, readState, type SetupRecord } from '../gate/run-state';
-import { readLogTail } from '../server/log-tail';
+import { createRunId } from '../run-record/run-id';
+import { IMAGE_FILE } from '../run-record/generation-record';
+import { getStateDir, readState, type SetupRecord } from '../run-record/run-state';
+import { readLogTail } from '../processes/log-tail';
 import { buildReport } from './build-report';
-import type { TruthId } from './benchmark-report';
+import type { TruthId } from '../truths/benchmark-report';
 import { collectTruths, type CollectedTruth } from './collect-truths';
 
 const NOT_SELECTED = 'not selected in this run';
 import { appendHistory, compareWithHistory, readHistory, toHistoryEntry } from './history';
-import { getMachineInfo } from './machine-info';
+import { getMachineInfo } from '../machine/machine-info';
 import { writeReportFiles } from './write-report';
 
 /**
@@ -22,12 +20,22 @@ import { writeReportFiles } from './write-report';
  * 05-04-SUMMARY.md and the charts at the end of every run, and appends to history.jsonl.
  * Every run is kept under runs/<run id>/; the top-level files are replaced atomically.
  */
+export interface GateReporterOptions {
+  /** Where global setup writes the run record and the reports go (GATE_REPORT_DIR). */
+  readonly reportDir: string;
+}
+
 export class GateReporter implements Reporter {
+  readonly #reportDir: string;
   #startedAt = performance.now();
   /** Runs this reporter has written: Vitest UI re-runs specs in the same process. */
   #runs = 0;
   /** Each truth's latest result, so a re-run of one spec in Vitest UI keeps the others' results. */
   readonly #latest = new Map<TruthId, CollectedTruth>();
+
+  constructor(options: GateReporterOptions) {
+    this.#reportDir = options.reportDir;
+  }
 
   onTestRunStart(): void {
     this.#startedAt = performance.now();
@@ -43,9 +51,10 @@ export class GateReporter implements Reporter {
   }
 
   #write(testModules: ReadonlyArray<TestModule>, reason: TestRunEndReason): void {
-    const config = tryLoadConfig();
-    const reportDir = config?.reportDir ?? getReportDir();
+    const reportDir = this.#reportDir;
     const setup = readState<SetupRecord>(reportDir, 'setup');
+    // The configuration global setup parsed: never parsed again, so the report shows what ran.
+    const config = setup?.config;
     this.#runs += 1;
     const runId = `${setup?.runId ?? createRunId()}${this.#runs === 1 ? '' : `-rerun-${this.#runs - 1}`}`;
     const notRunReason =
@@ -64,7 +73,7 @@ export class GateReporter implements Reporter {
       truths: this.#mergeWithEarlier(collectTruths(testModules, notRunReason)),
       machine: getMachineInfo(),
       logTail: failed && logPath !== undefined ? (setup?.logTail ?? readLogTail(logPath)) : [],
-      simulatedByEnv: process.env.GATE_SIMULATED === '1',
+      simulatedByEnv: config?.simulated === true,
     });
     const entry = toHistoryEntry(base);
     const report = { ...base, history: compareWithHistory(readHistory(reportDir), entry) };
@@ -82,14 +91,6 @@ export class GateReporter implements Reporter {
       else this.#latest.set(id, truth);
     }
     return truths;
-  }
-}
-
-function tryLoadConfig(): GateConfig | undefined {
-  try {
-    return loadConfig();
-  } catch {
-    return undefined;
   }
 }
 

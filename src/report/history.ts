@@ -1,6 +1,6 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchmarkReport, HistoryEntry } from './benchmark-report';
+import type { BenchmarkReport, HistoryEntry } from '../truths/benchmark-report';
 
 const TREND_LENGTH = 10;
 

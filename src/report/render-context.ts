@@ -1,4 +1,4 @@
-import type { BenchmarkReport, TruthId } from './benchmark-report';
+import type { BenchmarkReport, TruthId } from '../truths/benchmark-report';
 import { resolveTruths } from './render-verdicts';
 import type { ResolvedTruth } from './render-verdicts';
 

@@ -1,4 +1,4 @@
-import type { GpuSamplePoint, PhaseMark } from './benchmark-report';
+import type { GpuSamplePoint, PhaseMark } from '../truths/benchmark-report';
 import { formatCompact, isFiniteNumber, round1 } from './format';
 import { createScale, getNiceTicks, renderAxes, svgDocument, svgLine, svgPoints, svgText } from './render-svg-parts';
 import type { Scale } from './render-svg-parts';

@@ -1,4 +1,4 @@
-import type { NodeTiming, TruthId } from './benchmark-report';
+import type { NodeTiming, TruthId } from '../truths/benchmark-report';
 import {
   codeFence,
   escapeTableCell,

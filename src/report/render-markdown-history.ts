@@ -1,4 +1,4 @@
-import type { HistoryEntry } from './benchmark-report';
+import type { HistoryEntry } from '../truths/benchmark-report';
 import { escapeTableCell, formatChange, formatFixed, formatLocalDateTime, isFiniteNumber, notAvailable } from './format';
 import type { RenderContext } from './render-context';
 import { formatVerdictWord } from './render-verdicts';

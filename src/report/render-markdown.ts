@@ -1,4 +1,4 @@
-import type { BenchmarkReport } from './benchmark-report';
+import type { BenchmarkReport } from '../truths/benchmark-report';
 import type { ErrorContext } from '../errors';
 import { codeFence, formatCompact, formatDateTimeWithIso, formatFixed, formatSeconds, notAvailable, oneLine } from './format';
 import { createRenderContext, getMissingReason } from './render-context';

@@ -1,4 +1,4 @@
-import type { BenchmarkReport } from './benchmark-report';
+import type { BenchmarkReport } from '../truths/benchmark-report';
 import { formatCompact, formatDuration, formatLocalDate, formatSeconds, notAvailable } from './format';
 import { renderAtAGlance, renderHintLines, renderVerdictLines, resolveTruths } from './render-verdicts';
 

@@ -1,4 +1,4 @@
-import type { HistoryEntry } from './benchmark-report';
+import type { HistoryEntry } from '../truths/benchmark-report';
 import { isFiniteNumber, round1 } from './format';
 import { createScale, getNiceCeiling, getNiceTicks, renderAxes, svgDocument, svgPoints } from './render-svg-parts';
 

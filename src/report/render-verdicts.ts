@@ -1,6 +1,6 @@
-import { TRUTH_TITLES } from '../gate/truth-titles';
-import { TRUTH_IDS } from './benchmark-report';
-import type { BenchmarkReport, TruthId, TruthResult, Verdict } from './benchmark-report';
+import { TRUTH_TITLES } from '../truths/truth-titles';
+import { TRUTH_IDS } from '../truths/benchmark-report';
+import type { BenchmarkReport, TruthId, TruthResult, Verdict } from '../truths/benchmark-report';
 import { formatCompact, isFiniteNumber, oneLine } from './format';
 
 /** A truth as the report shows it: always present, always with a reason unless it passed. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '../gate/write-atomic';
-import type { BenchmarkReport } from './benchmark-report';
+import { writeFileAtomic } from '../run-record/write-atomic';
+import type { BenchmarkReport } from '../truths/benchmark-report';
 import { renderGpuChartSvg } from './render-gpu-chart';
 import { renderBenchmarkMarkdown } from './render-markdown';
 import { renderPlanSummary } from './render-summary';

@@ -5,8 +5,8 @@ import { execa } from 'execa';
 import type { ServerPlan } from '../config/gate-config';
 import { assertPortFree } from './check-port';
 import { ServerExitedError, ServerNotReadyError, SpawnError } from './errors';
-import { readLogTail } from './log-tail';
-import { describeExit, stopGroup, waitForExit, type ExitInfo } from './process-group';
+import { readLogTail } from '../processes/log-tail';
+import { describeExit, stopGroup, waitForExit, type ExitInfo } from '../processes/process-group';
 import { waitUntilReady } from './wait-until-ready';
 
 type BootPlan = Extract<ServerPlan, { mode: 'boot' }>;
@@ -91,7 +91,7 @@ function spawnServer(plan: BootPlan, log: WriteStream): ChildProcess {
     stdout: 'pipe',
     stderr: 'pipe',
   });
-  return child;
+  return child.nodeChildProcess;
 }
 
 function watchOutput(child: ChildProcess, log: WriteStream, onListening: () => void): void {

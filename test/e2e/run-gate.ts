@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
 import { waitForLeftovers } from '../../fixtures/tagged-processes';
-import type { BenchmarkReport } from '../../src/report/benchmark-report';
+import type { BenchmarkReport } from '../../src/truths/benchmark-report';
 import { makeTempDir } from './temp-dirs';
 
 /**

@@ -8,7 +8,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'vitest';
 import { z } from 'zod';
 import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
-import type { BenchmarkReport } from '../../src/report/benchmark-report';
+import type { BenchmarkReport } from '../../src/truths/benchmark-report';
 import { findTaggedProcesses, waitForLeftovers } from '../../fixtures/tagged-processes';
 
 // `npm run ui` as a person uses it: Vitest UI in a real (headless) Chromium, the gate's specs run
@@ -85,7 +85,7 @@ async function startUi(): Promise<UiProcess> {
 
 async function stopGroup(child: ResultPromise): Promise<{ forced: boolean }> {
   const pid = child.pid;
-  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return { forced: false };
+  if (pid === undefined || child.nodeChildProcess.exitCode !== null || child.nodeChildProcess.signalCode !== null) return { forced: false };
   signalGroup(pid, 'SIGTERM');
   const exited = await Promise.race([child.then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
   signalGroup(pid, 'SIGKILL');

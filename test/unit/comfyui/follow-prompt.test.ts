@@ -12,7 +12,7 @@ import { createComfyHttp } from '../../../src/comfyui/http-client';
 import { getNodeSeconds, getServerSeconds, getStepsPerSecond } from '../../../src/comfyui/run-outcome';
 import { connectComfySocket } from '../../../src/comfyui/socket';
 import type { ComfySocket } from '../../../src/comfyui/socket';
-import { getBenchmarkTemplate } from '../../../src/comfyui/workflow';
+import { getBenchmarkTemplate } from '../../../src/benchmark/workflow';
 import { startFakeComfy, waitFor } from './fake-comfy';
 import type { FakeComfy, ReplayOptions } from './fake-comfy';
 import { getRun } from './recordings';

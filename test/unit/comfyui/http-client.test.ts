@@ -8,7 +8,7 @@ import {
   PromptRejectedError,
 } from '../../../src/comfyui/errors';
 import { createComfyHttp } from '../../../src/comfyui/http-client';
-import { getBenchmarkTemplate } from '../../../src/comfyui/workflow';
+import { getBenchmarkTemplate } from '../../../src/benchmark/workflow';
 import { startFakeComfy } from './fake-comfy';
 import type { FakeComfy } from './fake-comfy';
 import { getHistoryEntryOf, getRun, loadOutputPng, loadRecording } from './recordings';

@@ -3,7 +3,7 @@ import { getClientSeconds, getNodeSeconds, getServerSeconds, getStepsPerSecond }
 import { RunRecorder } from '../../../src/comfyui/run-recorder';
 import type { RunTerminal } from '../../../src/comfyui/run-recorder';
 import { historyEntrySchema, parseComfyMessage } from '../../../src/comfyui/schemas';
-import { getBenchmarkTemplate } from '../../../src/comfyui/workflow';
+import { getBenchmarkTemplate } from '../../../src/benchmark/workflow';
 import { getHistoryEntryOf, getRun, isTextFrame } from './recordings';
 import type { RecordingName } from './recordings';
 

@@ -34,6 +34,7 @@ describe('envSchema', () => {
       GATE_GPU_IDLE_S: 30,
       GATE_SOCKET_SILENCE_S: 10,
       GATE_SKIP: [],
+      GATE_SIMULATED: false,
       KOHYA_DIR: '~/tools/kohya_ss',
       ACCELERATE_CONFIG: '~/.cache/huggingface/accelerate/default_config.yaml',
     });

@@ -80,6 +80,7 @@ describe('loadConfig defaults', () => {
         openposeModels: undefined,
       },
       skip: [],
+      simulated: false,
     } satisfies GateConfig);
   });
 
@@ -193,6 +194,7 @@ describe('loadConfig overrides', () => {
         openposeModels: ['body_pose_model.pth', 'hand_pose_model.pth'],
       },
       skip: ['infra-02', 'gpu'],
+      simulated: false,
     } satisfies GateConfig);
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config';
-import { getStateDir } from '../../../src/gate/run-state';
+import { getStateDir } from '../../../src/run-record/run-state';
 import { startGpuMonitor, type MonitorOptions, type MonitorStart } from '../../../src/gpu/gpu-monitor';
 import type { GpuSampler } from '../../../src/gpu/gpu-sampler';
 

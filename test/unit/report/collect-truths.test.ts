@@ -1,8 +1,8 @@
-import type { TaskMeta } from '@vitest/runner';
+import type { TaskMeta } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import type { TestModule, TestResult } from 'vitest/node';
-import { TRUTH_TITLES } from '../../../src/gate/truth-titles';
-import { TRUTH_IDS } from '../../../src/report/benchmark-report';
+import { TRUTH_TITLES } from '../../../src/truths/truth-titles';
+import { TRUTH_IDS } from '../../../src/truths/benchmark-report';
 import { collectTruths } from '../../../src/report/collect-truths';
 
 // collectTruths reads four things of Vitest's reported tasks: a module's id and tests, and a test's

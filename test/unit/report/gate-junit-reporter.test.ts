@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SetupRecord } from '../../../src/gate/run-state';
+import type { SetupRecord } from '../../../src/run-record/run-state';
 import { renderSetupFailureXml } from '../../../src/report/gate-junit-reporter';
 
 const SETUP: SetupRecord = {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HistoryEntry } from '../../../src/report/benchmark-report';
+import type { HistoryEntry } from '../../../src/truths/benchmark-report';
 import { appendHistory, compareWithHistory, getHistoryPath, readHistory, toHistoryEntry } from '../../../src/report/history';
 import { PASSING_REPORT } from './sample-report';
 

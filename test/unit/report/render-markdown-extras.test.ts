@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderBenchmarkMarkdown } from '../../../src/report/render-markdown';
-import type { BenchmarkReport } from '../../../src/report/benchmark-report';
+import type { BenchmarkReport } from '../../../src/truths/benchmark-report';
 import { getSection } from './markdown-helpers';
 import { PASSING_REPORT } from './sample-report';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderBenchmarkMarkdown } from '../../../src/report/render-markdown';
-import type { BenchmarkReport } from '../../../src/report/benchmark-report';
+import type { BenchmarkReport } from '../../../src/truths/benchmark-report';
 import { findPlaceholders, getFencedBlocks, getHeadings, getSection, getVerdictLines, stripFencedBlocks } from './markdown-helpers';
 import { ALL_REPORTS, GENERATION_FAILED_REPORT, GPU_UNKNOWN_REPORT, SETUP_FAILED_REPORT } from './report-variants';
 import { PASSING_REPORT } from './sample-report';

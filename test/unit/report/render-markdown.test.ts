@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderBenchmarkMarkdown } from '../../../src/report/render-markdown';
-import type { BenchmarkReport } from '../../../src/report/benchmark-report';
+import type { BenchmarkReport } from '../../../src/truths/benchmark-report';
 import { getFencedBlocks, getHeadings, getSection, getVerdictLines } from './markdown-helpers';
 import { ATTACH_REPORT, CUDA_REPORT, OVER_BUDGET_REPORT, SIMULATED_REPORT, SKIPPED_REPORT } from './report-variants';
 import { PASSING_REPORT, SAMPLE_SYSTEM_STATS, withTruths } from './sample-report';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryEntry } from '../../../src/report/benchmark-report';
+import type { HistoryEntry } from '../../../src/truths/benchmark-report';
 import { renderTrendChartSvg, TREND_CHART_MAX_RUNS } from '../../../src/report/render-trend-chart';
 import { getNumericAttributes, getPolylinePoints, getSvgProblems } from './markdown-helpers';
 import { SAMPLE_PREVIOUS } from './sample-report';

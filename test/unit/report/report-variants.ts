@@ -1,5 +1,5 @@
-import type { BenchmarkReport } from '../../../src/report/benchmark-report';
-import { TRUTH_TITLES } from '../../../src/gate/truth-titles';
+import type { BenchmarkReport } from '../../../src/truths/benchmark-report';
+import { TRUTH_TITLES } from '../../../src/truths/truth-titles';
 import { PASSING_REPORT, withTruths } from './sample-report';
 
 // Partial reports, each made from the passing one by spreading: one per way a run can go wrong.

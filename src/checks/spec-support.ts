@@ -1,0 +1,44 @@
+import { inject, type TestContext } from 'vitest';
+import type { GateConfig } from '../config/gate-config';
+import type { Criterion } from '../config/env-schema';
+import type { TruthId } from '../truths/benchmark-report';
+import type { GateContext } from '../run-record/gate-context';
+import type { TruthMeasurements } from '../truths/measurements';
+import { readState } from '../run-record/run-state';
+import '../run-record/gate-context';
+import '../truths/measurements';
+
+/** The gate's configuration, as global setup parsed it once for the whole run. */
+export function getConfig(): GateConfig {
+  return getGate().config;
+}
+
+/** What global setup provided: the server URL and the run id. */
+export function getGate(): GateContext {
+  return inject('gate');
+}
+
+/** Hands a truth's measurements to the reporter (plain JSON in task.meta). */
+export function recordMeasurements<T extends TruthId>(context: TestContext, truth: T, measurements: TruthMeasurements[T]): void {
+  context.task.meta.truth = truth;
+  context.task.meta.measurements = JSON.parse(JSON.stringify(measurements)) as TruthMeasurements[T];
+}
+
+/** Skips a truth that configuration switched off: the report says SKIPPED (by configuration). */
+export function skipIfConfigured(context: TestContext, criterion: Criterion): void {
+  if (!getConfig().skip.includes(criterion)) return;
+  context.task.meta.skipKind = 'config';
+  context.skip(`SKIPPED by configuration (GATE_SKIP=${getConfig().skip.join(',')})`);
+}
+
+/** Marks a truth NOT RUN because what it needs did not happen; the note says why. */
+export function skipAsNotRun(context: TestContext, reason: string): never {
+  context.task.meta.skipKind = 'not-run';
+  context.skip(reason);
+  throw new Error('unreachable: context.skip throws');
+}
+
+/** Reads a part of the run record another spec wrote. */
+export function readRunState<T>(name: string): T | undefined {
+  return readState<T>(getGate().reportDir, name);
+}

@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['./test/global-setup.ts'],
     testTimeout: 60_000,
     // Unit tests and the gate's e2e runs overlap on two workers; more would starve the fakes' timing.
     maxWorkers: 2,

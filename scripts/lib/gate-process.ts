@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -101,14 +102,10 @@ function collectLines(stream: NodeJS.ReadableStream | null, name: TimedLine['str
     const at = Date.now();
     const parts = (pending + chunk).split('\n');
     pending = parts.pop() ?? '';
-    for (const text of parts) into.push({ at, stream: name, text: stripAnsi(text) });
+    for (const text of parts) into.push({ at, stream: name, text: stripVTControlCharacters(text) });
   });
   stream?.on('end', () => {
-    if (pending !== '') into.push({ at: Date.now(), stream: name, text: stripAnsi(pending) });
+    if (pending !== '') into.push({ at: Date.now(), stream: name, text: stripVTControlCharacters(pending) });
   });
 }
 
-function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
-}

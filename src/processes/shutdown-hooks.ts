@@ -11,7 +11,17 @@ const PAUSE = new Int32Array(new SharedArrayBuffer(4));
  * stops the server's group and every registered child (SIGTERM, then SIGKILL after a grace).
  * Returns a function that removes the hooks.
  */
-export function installShutdownHooks(reportDir: string, getServerPid: () => number | undefined): () => void {
+export interface ShutdownOptions {
+  readonly reportDir: string;
+  /** The pid of the ComfyUI the gate booted; undefined in attach mode or before the spawn. */
+  readonly getServerPid: () => number | undefined;
+  /** Said on a signal: what is being stopped, in the gate's words. */
+  readonly stoppingWhat: string;
+  /** Runs first on a signal, bounded by the grace period (attach mode: cancel the gate's own prompt). */
+  readonly beforeStop?: () => Promise<void>;
+}
+
+export function installShutdownHooks({ reportDir, getServerPid, stoppingWhat, beforeStop }: ShutdownOptions): () => void {
   const killAll = (signal: NodeJS.Signals) => {
     const pid = getServerPid();
     const groups = signalRegisteredChildren(reportDir, signal);
@@ -24,9 +34,10 @@ export function installShutdownHooks(reportDir: string, getServerPid: () => numb
     // not fall through to the default action, which would end the process before the exit hook.
     if (stopping) return;
     stopping = true;
-    process.stderr.write(`\n[comfyui-gate] ${signal}: stopping ComfyUI and the GPU sampler…\n`);
-    const groups = killAll('SIGTERM');
+    process.stderr.write(`\n[comfyui-gate] ${signal}: stopping ${stoppingWhat}…\n`);
     const until = Date.now() + SIGNAL_GRACE_MS;
+    if (beforeStop !== undefined) await Promise.race([beforeStop().catch(() => undefined), sleep(SIGNAL_GRACE_MS / 2)]);
+    const groups = killAll('SIGTERM');
     while (groups.some((pid) => isGroupAlive(pid)) && Date.now() < until) await sleep(50);
     killAll('SIGKILL');
     process.exit(SIGNAL_EXIT_CODES[signal] ?? 1);

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { TestCase, TestModule } from 'vitest/node';
 import type { TruthMeasurements } from '../truths/measurements';
 import { TRUTH_TITLES } from '../truths/truth-titles';
@@ -14,14 +15,20 @@ export function collectTruths(testModules: ReadonlyArray<TestModule>, notRunReas
   const cases = new Map<TruthId, TestCase>();
   for (const module of testModules) {
     for (const test of module.children.allTests()) {
-      const truth = test.meta().truth ?? getTruthFromModule(module.moduleId);
+      const truth = getTruthId(test);
       if (truth !== undefined) cases.set(truth, test);
     }
   }
-  return new Map(TRUTH_IDS.map((id) => [id, toCollected(id, cases.get(id), notRunReason)]));
+  return new Map(TRUTH_IDS.map((id) => [id, toCollectedTruth(id, cases.get(id), notRunReason)]));
 }
 
-function toCollected(id: TruthId, test: TestCase | undefined, notRunReason: string): CollectedTruth {
+/** The truth a test case checks: from its meta, else from its spec file's name. */
+export function getTruthId(test: TestCase): TruthId | undefined {
+  return test.meta().truth ?? getTruthFromModule(test.module.moduleId);
+}
+
+/** One truth's verdict, reason, fix and measurements from its test case; NOT RUN with `notRunReason` when absent. */
+export function toCollectedTruth(id: TruthId, test: TestCase | undefined, notRunReason: string): CollectedTruth {
   const title = TRUTH_TITLES[id];
   if (test === undefined) return { result: { id, title, verdict: 'NOT RUN', reason: notRunReason } };
   const meta = test.meta();
@@ -33,8 +40,13 @@ function toCollected(id: TruthId, test: TestCase | undefined, notRunReason: stri
     case 'passed':
       return { result: { id, title, verdict: 'PASS', ...timing }, ...measured };
     case 'failed': {
-      const message = result.errors[0]?.message ?? 'failed without a message';
-      const hint = meta.hint === undefined ? {} : { hint: meta.hint };
+      const error = result.errors[0];
+      const message = error?.message ?? 'failed without a message';
+      // A GateError thrown inside a check carries its fix; Vitest keeps it on the serialized error.
+      const serializedHint: unknown = (error as { hint?: unknown } | undefined)?.hint;
+      const errorHint = typeof serializedHint === 'string' ? serializedHint : undefined;
+      const fix = meta.hint ?? errorHint;
+      const hint = fix === undefined || fix.trim() === '' ? {} : { hint: fix };
       return { result: { id, title, verdict: 'FAIL', reason: cleanMessage(message), ...hint, ...timing }, ...measured };
     }
     case 'skipped': {
@@ -53,7 +65,5 @@ function getTruthFromModule(moduleId: string): TruthId | undefined {
 
 /** Assertion messages carry ANSI colours and expected/received diffs; the report wants the sentence. */
 function cleanMessage(message: string): string {
-  // eslint-disable-next-line no-control-regex
-  const plain = message.replace(/\u001b\[[0-9;]*m/g, '');
-  return plain.replace(/: expected .*$/s, '').trim();
+  return stripVTControlCharacters(message).replace(/: expected .*$/s, '').trim();
 }

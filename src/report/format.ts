@@ -1,3 +1,5 @@
+import { escapeXml, markdownText, sanitizeLines } from '../text/sanitize';
+
 // Small, pure formatting helpers shared by the report renderers. Every helper that can meet a
 // missing or non-finite value takes the reason to show instead, so no placeholder reaches a report.
 
@@ -115,32 +117,34 @@ export function formatLocalDate(iso: string, timeZone?: string): string {
   return `${p.year}-${p.month}-${p.day}`;
 }
 
-/** Collapses a possibly multi-line message to one line, so it fits a list item or table cell. */
-export function oneLine(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, ' ').trim();
+/** Longest text a list item quotes; a failure with a breakdown fits, a 50 MB body does not. */
+const MAX_INLINE = 2000;
+
+/**
+ * Any text that is not the gate's own fixed wording, as one inert Markdown line for a list item
+ * or table cell: control characters shown, HTML and inline Markdown escaped, length capped.
+ */
+export function oneLine(text: string, max = MAX_INLINE): string {
+  return markdownText(text, max);
 }
 
 /** Makes text safe inside a Markdown table cell. */
 export function escapeTableCell(text: string): string {
-  return oneLine(text).replace(/\|/g, '\\|');
+  return oneLine(text, 300);
 }
 
-/** A fenced code block whose fence is longer than any backtick run in the content. */
+/**
+ * A fenced code block of outside lines (a log tail, JSON): each line sanitised (a code block shows
+ * HTML and Markdown literally, but not terminal escapes), the fence longer than any backtick run.
+ */
 export function codeFence(content: string, language = ''): string {
-  const longestRun = Math.max(2, ...Array.from(content.matchAll(/`+/g), (m) => m[0].length));
+  const safe = sanitizeLines(content, 400, 1000).join('\n');
+  const longestRun = Math.max(2, ...Array.from(safe.matchAll(/`+/g), (m) => m[0].length));
   const fence = '`'.repeat(longestRun + 1);
-  return `${fence}${language}\n${content}\n${fence}`;
+  return `${fence}${language}\n${safe}\n${fence}`;
 }
 
-/** Escapes text for SVG/XML content and attribute values. */
-export function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
+export { escapeXml };
 
 /** A coordinate rounded to one decimal, without `-0`, so SVG output is deterministic. */
 export function round1(value: number): string {

@@ -1,86 +1,109 @@
-import { copyFileSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Reporter, TestModule, TestRunEndReason } from 'vitest/node';
+import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import { createRunId } from '../run-record/run-id';
-import { IMAGE_FILE } from '../run-record/generation-record';
-import { getStateDir, readState, type SetupRecord } from '../run-record/run-state';
-import { readLogTail } from '../processes/log-tail';
-import { buildReport } from './build-report';
-import type { TruthId } from '../truths/benchmark-report';
-import { collectTruths, type CollectedTruth } from './collect-truths';
+import { readState, type SetupRecord } from '../run-record/run-state';
+import { TRUTH_IDS, type TruthId } from '../truths/benchmark-report';
+import { TRUTH_TITLES } from '../truths/truth-titles';
+import { collectTruths, getTruthId, toCollectedTruth, type CollectedTruth } from './collect-truths';
+import { writeRun } from './write-run';
 
 const NOT_SELECTED = 'not selected in this run';
-import { appendHistory, compareWithHistory, readHistory, toHistoryEntry } from './history';
-import { getMachineInfo } from '../machine/machine-info';
-import { writeReportFiles } from './write-report';
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-/**
- * Writes 05-BENCHMARK.md (the plan's template with actual values), benchmark.json,
- * 05-04-SUMMARY.md and the charts at the end of every run, and appends to history.jsonl.
- * Every run is kept under runs/<run id>/; the top-level files are replaced atomically.
- */
 export interface GateReporterOptions {
   /** Where global setup writes the run record and the reports go (GATE_REPORT_DIR). */
   readonly reportDir: string;
 }
 
+/**
+ * Writes 05-BENCHMARK.md (the plan's template with actual values), benchmark.json, JUnit,
+ * 05-04-SUMMARY.md and the charts at the end of every run, and appends to history.jsonl. On
+ * Ctrl-C or SIGTERM it writes an INTERRUPTED report with what was finished. Every run is kept
+ * under runs/<run id>/; the top-level files are replaced atomically.
+ */
 export class GateReporter implements Reporter {
   readonly #reportDir: string;
   #startedAt = performance.now();
   /** Runs this reporter has written: Vitest UI re-runs specs in the same process. */
   #runs = 0;
+  /** True from the start of a run (or of the process: global setup boots before the first run starts) to its report. */
+  #inProgress = true;
   /** Each truth's latest result, so a re-run of one spec in Vitest UI keeps the others' results. */
   readonly #latest = new Map<TruthId, CollectedTruth>();
+  /** Results of the run in progress, as they finish: what an interrupted run can still report. */
+  readonly #finished = new Map<TruthId, CollectedTruth>();
+  #running: { readonly id: TruthId; readonly since: number } | undefined;
 
   constructor(options: GateReporterOptions) {
     this.#reportDir = options.reportDir;
+    for (const signal of SIGNALS) {
+      const onSignal = () => {
+        process.off(signal, onSignal);
+        this.#writeInterrupted(signal);
+        // Without another listener Node would no longer end the process on this signal.
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      };
+      process.on(signal, onSignal);
+    }
   }
 
   onTestRunStart(): void {
     this.#startedAt = performance.now();
+    this.#inProgress = true;
+    this.#finished.clear();
+  }
+
+  onTestCaseReady(testCase: TestCase): void {
+    const id = getTruthId(testCase);
+    if (id !== undefined) this.#running = { id, since: performance.now() };
+  }
+
+  onTestCaseResult(testCase: TestCase): void {
+    const id = getTruthId(testCase);
+    if (id !== undefined) this.#finished.set(id, toCollectedTruth(id, testCase, 'the run ended before this truth was checked'));
+    this.#running = undefined;
   }
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, _errors: unknown, reason: TestRunEndReason): void {
-    try {
-      this.#write(testModules, reason);
-    } catch (error) {
-      // A reporter that throws hides the run's real outcome; say what went wrong and carry on.
-      process.stderr.write(`[comfyui-gate] could not write the report: ${error instanceof Error ? error.stack : String(error)}\n`);
-    }
-  }
-
-  #write(testModules: ReadonlyArray<TestModule>, reason: TestRunEndReason): void {
-    const reportDir = this.#reportDir;
-    const setup = readState<SetupRecord>(reportDir, 'setup');
-    // The configuration global setup parsed: never parsed again, so the report shows what ran.
-    const config = setup?.config;
-    this.#runs += 1;
-    const runId = `${setup?.runId ?? createRunId()}${this.#runs === 1 ? '' : `-rerun-${this.#runs - 1}`}`;
+    if (!this.#inProgress) return;
+    const setup = this.#readSetup();
     const notRunReason =
       setup?.error !== undefined
         ? `setup failed: ${setup.error.message.split('\n')[0]}`
         : reason === 'interrupted'
           ? 'the run was interrupted before this truth was checked'
           : NOT_SELECTED;
-    const failed = testModules.some((module) => module.state() === 'failed') || setup?.error !== undefined;
-    const logPath = setup?.logPath;
-    const base = buildReport({
-      runId,
-      date: setup?.startedAt ?? new Date().toISOString(),
-      config,
-      setup,
-      truths: this.#mergeWithEarlier(collectTruths(testModules, notRunReason)),
-      machine: getMachineInfo(),
-      logTail: failed && logPath !== undefined ? (setup?.logTail ?? readLogTail(logPath)) : [],
-      simulatedByEnv: config?.simulated === true,
-    });
-    const entry = toHistoryEntry(base);
-    const report = { ...base, history: compareWithHistory(readHistory(reportDir), entry) };
-    const written = writeReportFiles(reportDir, report, performance.now() - this.#startedAt);
-    appendHistory(reportDir, entry);
-    copyRunArtifacts(reportDir, runId);
-    process.stdout.write(`\n[comfyui-gate] Phase 5 gate: ${report.phaseVerdict}${report.simulated ? ' (SIMULATED)' : ''} — report: ${relative(process.cwd(), written)}\n`);
+    this.#write(setup, this.#mergeWithEarlier(collectTruths(testModules, notRunReason)));
+  }
+
+  #writeInterrupted(signal: NodeJS.Signals): void {
+    if (!this.#inProgress) return;
+    const setup = this.#readSetup();
+    const running = this.#running;
+    const truths = new Map<TruthId, CollectedTruth>();
+    for (const id of TRUTH_IDS) {
+      const finished = this.#finished.get(id);
+      const seconds = running?.id === id ? ` after ${((performance.now() - running.since) / 1000).toFixed(1)} s of this check` : '';
+      const reason = running?.id === id ? `interrupted by ${signal}${seconds}` : `interrupted by ${signal} before this truth was reached`;
+      truths.set(id, finished ?? { result: { id, title: TRUTH_TITLES[id], verdict: 'NOT RUN', reason } });
+    }
+    this.#write(setup, truths, { signal, during: describeWhere(setup, running?.id, this.#finished.size) });
+  }
+
+  #write(setup: SetupRecord | undefined, truths: Map<TruthId, CollectedTruth>, interrupted?: { signal: string; during: string }): void {
+    this.#inProgress = false;
+    this.#runs += 1;
+    const runId = `${setup?.runId ?? createRunId()}${this.#runs === 1 ? '' : `-rerun-${this.#runs - 1}`}`;
+    try {
+      writeRun({ reportDir: this.#reportDir, runId, setup, truths, durationMs: performance.now() - this.#startedAt, ...(interrupted === undefined ? {} : { interrupted }) });
+    } catch (error) {
+      // A reporter that throws hides the run's real outcome; say what went wrong and carry on.
+      process.stderr.write(`[comfyui-gate] could not write the report: ${error instanceof Error ? error.stack : String(error)}\n`);
+    }
+  }
+
+  #readSetup(): SetupRecord | undefined {
+    return readState<SetupRecord>(this.#reportDir, 'setup');
   }
 
   #mergeWithEarlier(truths: Map<TruthId, CollectedTruth>): Map<TruthId, CollectedTruth> {
@@ -94,14 +117,10 @@ export class GateReporter implements Reporter {
   }
 }
 
-/** Keeps the server log and the generated image with the run they belong to. */
-function copyRunArtifacts(reportDir: string, runId: string): void {
-  const runDir = join(reportDir, 'runs', runId);
-  const log = join(reportDir, 'comfyui.log');
-  if (existsSync(log)) copyFileSync(log, join(runDir, 'comfyui.log'));
-  const image = join(getStateDir(reportDir), IMAGE_FILE);
-  if (existsSync(image)) {
-    copyFileSync(image, join(runDir, IMAGE_FILE));
-    copyFileSync(image, join(reportDir, IMAGE_FILE));
-  }
+/** Where an interrupted run was, in the gate's own words. */
+function describeWhere(setup: SetupRecord | undefined, running: TruthId | undefined, finished: number): string {
+  if (running !== undefined) return `during "${TRUTH_TITLES[running]}"`;
+  if (setup === undefined) return 'while ComfyUI was starting (before any truth ran)';
+  if (finished === 0) return 'before the first truth ran';
+  return finished >= TRUTH_IDS.length ? 'while the report was being written' : 'between two truths';
 }

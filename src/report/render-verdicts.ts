@@ -62,14 +62,24 @@ export function formatVerdictWord(verdict: Verdict, simulated: boolean): string 
   return `${verdict}${skipped}${simulated ? ' (SIMULATED)' : ''}`;
 }
 
-/** One verdict list item: `- <title>: <VERDICT>`, plus ` — <reason>` unless it passed. */
+/**
+ * One verdict list item: `- <title>: <VERDICT>`, plus ` — <reason>` unless it passed. The reason
+ * is already report-safe: the gate's own words, with outside text quoted through `oneLine`.
+ */
 export function formatVerdictLine(title: string, verdict: Verdict, simulated: boolean, reason?: string): string {
-  const tail = verdict !== 'PASS' && reason !== undefined ? ` — ${oneLine(reason)}` : '';
+  const tail = verdict !== 'PASS' && reason !== undefined ? ` — ${reason.replace(/\s*\n\s*/g, ' ')}` : '';
   return `- ${title}: ${formatVerdictWord(verdict, simulated)}${tail}`;
 }
 
-/** Why the phase gate did not pass: the setup error, or the truths that failed or did not run. */
+/** The phase gate's word: the verdict, or INTERRUPTED when a signal ended the run (which fails the gate). */
+export function getPhaseWord(report: BenchmarkReport): string {
+  if (report.interrupted !== undefined) return `INTERRUPTED${report.simulated ? ' (SIMULATED)' : ''}`;
+  return formatVerdictWord(report.phaseVerdict, report.simulated);
+}
+
+/** Why the phase gate did not pass: the signal, the setup error, or the truths that failed or did not run. */
 export function getPhaseReason(report: BenchmarkReport, truths: readonly ResolvedTruth[]): string | undefined {
+  if (report.interrupted !== undefined) return `interrupted by ${report.interrupted.signal} ${report.interrupted.during}`;
   if (report.phaseVerdict === 'PASS') return undefined;
   if (report.setupError !== undefined) return `setup failed: ${oneLine(report.setupError.message)}`;
   const failed = truths.filter((truth) => truth.verdict === 'FAIL').map((truth) => truth.title);
@@ -90,7 +100,7 @@ export function renderVerdictLines(report: BenchmarkReport): string[] {
   const format = (truth: ResolvedTruth): string => formatVerdictLine(truth.title, truth.verdict, report.simulated, truth.reason);
   return [
     ...TEMPLATE_TRUTHS.flatMap((id) => truths.filter((truth) => truth.id === id)).map(format),
-    formatVerdictLine('Phase 5 gate', report.phaseVerdict, report.simulated, getPhaseReason(report, truths)),
+    `- Phase 5 gate: ${getPhaseWord(report)}${report.phaseVerdict === 'PASS' ? '' : ` — ${getPhaseReason(report, truths) ?? ''}`}`,
     ...truths.filter((truth) => !TEMPLATE_TRUTHS.includes(truth.id)).map(format),
   ];
 }
@@ -111,7 +121,11 @@ function describeGeneration(report: BenchmarkReport, truths: readonly ResolvedTr
 
 /** The one line under the title that tells a person the outcome at a glance. */
 export function renderAtAGlance(report: BenchmarkReport): string {
-  const head = `> **Phase 5 gate: ${formatVerdictWord(report.phaseVerdict, report.simulated)}**`;
+  const head = `> **Phase 5 gate: ${getPhaseWord(report)}**`;
+  if (report.interrupted !== undefined) {
+    const passed = resolveTruths(report).filter((truth) => truth.verdict === 'PASS').length;
+    return `${head} — interrupted by ${report.interrupted.signal} ${report.interrupted.during}; ${passed} of ${TRUTH_IDS.length} truths passed before that, the rest did not run`;
+  }
   if (report.setupError !== undefined) {
     return `${head} — setup failed before any truth could run: ${oneLine(report.setupError.message)}`;
   }

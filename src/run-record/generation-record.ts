@@ -28,6 +28,14 @@ export interface GpuRecord {
 }
 
 export const GENERATION_STATE = 'generation';
+/** The prompt the gate queued and has not seen end: on Ctrl-C in attach mode, the one to cancel. */
+export const QUEUED_PROMPT_STATE = 'queued-prompt';
+
+/** Written when the gate queues a prompt, removed when the prompt ends. */
+export interface QueuedPromptRecord {
+  readonly url: string;
+  readonly promptId: string;
+}
 /** The generated image, kept in the run record until the reporter files it with its report. */
 export const IMAGE_FILE = 'benchmark-output.png';
 export const GPU_STATE = 'gpu';

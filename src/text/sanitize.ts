@@ -29,35 +29,51 @@ export function capText(text: string, max = DEFAULT_MAX): string {
  */
 export function sanitizeLine(raw: unknown, max = DEFAULT_MAX): string {
   const text = typeof raw === 'string' ? raw : String(raw);
-  const flat = stripVTControlCharacters(text)
-    .replace(/\r\n?|\n/g, ' ⏎ ')
-    .replace(/\t/g, ' ')
-    .replace(CONTROL, showControl)
+  const flat = makeInert(text.replace(/\r\n?|\n/g, ' ⏎ ').replace(/\t/g, ' '))
     .replace(/ {2,}/g, ' ')
     .trim();
   return capText(flat, max);
 }
 
-/** Outside text as inert lines (escape sequences removed, controls shown), each capped, at most `maxLines`. */
+function makeInert(text: string): string {
+  return stripVTControlCharacters(text).replace(CONTROL, showControl);
+}
+
+/**
+ * Outside text as inert lines for a block (a log tail, JSON): escape sequences removed, controls
+ * shown, indentation kept, each line capped, at most `maxLines` (the rest counted, not shown).
+ */
 export function sanitizeLines(raw: string, maxLines = 50, maxPerLine = DEFAULT_MAX): string[] {
-  const lines = raw.split(/\r\n?|\n/).map((line) => sanitizeLine(line, maxPerLine));
+  const lines = raw.split(/\r\n?|\n/).map((line) => capText(makeInert(line.replace(/\t/g, '  ')).trimEnd(), maxPerLine));
   if (lines.length <= maxLines) return lines;
   return [...lines.slice(0, maxLines), `…(${lines.length - maxLines} more lines)`];
 }
 
-const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|~>]/g;
+/**
+ * Inline Markdown that can act mid-line: backslash, code, emphasis, links and images, table cells;
+ * strikethrough; `_` only at a word edge, since GFM ignores it inside words (python_version).
+ */
+const MARKDOWN_INLINE = /[\\`*[\]|~]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
+
+/**
+ * The gate's own marker phrases. Quoted text that contains one gets a backslash before the colon:
+ * it still renders as written, but `grep 'gate: PASS'` can only ever match the gate's own verdict.
+ */
+const GATE_MARKERS = /\b(gate|SIMULATED|INTERRUPTED)(\s*):(\s*)(PASS|FAIL|NOT RUN|SKIPPED|INTERRUPTED)/gi;
 
 /**
  * Outside text for a Markdown report, on one line: sanitised as above, then HTML made inert
- * (`<` `>` `&` as entities) and Markdown punctuation escaped, so it renders as the characters it
- * is: no link, no heading, no table cell break, no raw `<script>`.
+ * (`<` `>` `&` as entities) and inline Markdown escaped, so it renders as the characters it is:
+ * no link, no emphasis, no table cell break, no raw `<script>`, no forged verdict. It is always
+ * placed mid-line by the renderers, so line-start syntax (headings, quotes, lists) cannot apply.
  */
 export function markdownText(raw: unknown, max = DEFAULT_MAX): string {
   return sanitizeLine(raw, max)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(MARKDOWN_SPECIAL, (char) => `\\${char}`);
+    .replace(MARKDOWN_INLINE, (char) => `\\${char}`)
+    .replace(GATE_MARKERS, (_match, word: string, before: string, after: string, verdict: string) => `${word}${before}\\:${after}${verdict}`);
 }
 
 /** Escapes text for an XML attribute or element body (outside text must be sanitised first). */

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,11 @@ import { makeTempDir } from './temp-dirs';
  */
 const FAST_FAKE = { FAKE_COMFYUI_STEP_MS: '15', FAKE_COMFYUI_BOOT_MS: '100', FAKE_COMFYUI_LOAD_MS: '20', GATE_GPU_INTERVAL_MS: '100' };
 
+const PACKAGE = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { test: string } };
+/** The `test` script's arguments after `exec vitest`, read from package.json so the two cannot drift. */
+const TEST_SCRIPT_ARGS = PACKAGE.scripts.test.replace(/^exec vitest /, '').split(' ');
+const VITEST_BIN = join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+
 export interface GateRunOptions {
   /** Gate settings and fake knobs, on top of the fake environment. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -20,6 +26,12 @@ export interface GateRunOptions {
   readonly args?: readonly string[];
   readonly reportDir?: string;
   readonly timeoutMs?: number;
+  /**
+   * How to start the gate: `npm` runs `npm test` exactly as a person does (the signal tests need
+   * npm in the process tree); `vitest` (the default) runs the same command line that the `test`
+   * script execs, without npm's own start-up, which the self-tests would otherwise pay fifty times.
+   */
+  readonly via?: 'npm' | 'vitest';
   /** Called once the process runs, e.g. to send it a signal. */
   readonly onSpawn?: (child: ResultPromise, info: { readonly port: number; readonly tag: string; readonly reportDir: string }) => void;
 }
@@ -49,7 +61,8 @@ export async function runGate(options: GateRunOptions = {}): Promise<GateRun> {
   const reportDir = options.reportDir ?? makeTempDir('gate-e2e');
   const env = { ...createFakeEnv({ port, reportDir, overrides: { ...FAST_FAKE, ...options.env } }), GATE_E2E_TAG: tag };
   const started = Date.now();
-  const child = execa('npm', ['test', '--', ...(options.args ?? [])], {
+  const [file, args] = options.via === 'npm' ? ['npm', ['test', '--']] : [process.execPath, [VITEST_BIN, ...TEST_SCRIPT_ARGS]];
+  const child = execa(file, [...args, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env,
     extendEnv: false,
@@ -66,7 +79,7 @@ export async function runGate(options: GateRunOptions = {}): Promise<GateRun> {
   const leftovers = await waitForLeftovers(tag, 5000);
   return {
     exitCode: result.exitCode,
-    output: stripAnsi(result.all ?? ''),
+    output: stripVTControlCharacters(result.all ?? ''),
     durationMs,
     endedAt,
     reportDir,
@@ -91,7 +104,3 @@ function readJson(path: string): BenchmarkReport | undefined {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as BenchmarkReport) : undefined;
 }
 
-function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
-}

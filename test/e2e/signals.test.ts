@@ -4,7 +4,7 @@ import { makeTempDir } from './temp-dirs';
 import { describe, expect, test } from 'vitest';
 import { findTaggedProcesses } from '../../fixtures/tagged-processes';
 import { waitForEvent } from './events';
-import { runGate } from './run-gate';
+import { runGate, verdictLine } from './run-gate';
 
 const SHUTDOWN_LIMIT_MS = 5000;
 
@@ -32,6 +32,7 @@ describe.concurrent('signals', () => {
     let signalledAt = 0;
     let tag = '';
     const run = await runGate({
+      via: 'npm',
       env: { ...env, FAKE_COMFYUI_EVENTS: events },
       onSpawn: (child, info) => {
         tag = info.tag;
@@ -50,24 +51,32 @@ describe.concurrent('signals', () => {
 });
 
 describe('reports are never lost', () => {
-  test('a run that dies half-way leaves the previous report intact, and every finished run is kept under runs/', async () => {
+  test('Ctrl-C writes an INTERRUPTED report and JUnit, the previous run stays under runs/, and every run is kept', async () => {
     const reportDir = makeTempDir('gate-keep');
     const first = await runGate({ reportDir, args: ['specs/reachable'] });
     expect(first.exitCode).toBe(0);
     const before = readFileSync(join(reportDir, '05-BENCHMARK.md'), 'utf8');
+    const firstRun = readdirSync(join(reportDir, 'runs'));
     const events = join(reportDir, 'events.jsonl');
     const killed = await runGate({
+      via: 'npm',
       reportDir,
       env: { FAKE_COMFYUI_STEP_MS: '300', FAKE_COMFYUI_EVENTS: events },
       onSpawn: (child) => void waitForEvent(events, 'execution_start', 30_000).then(() => child.pid !== undefined && process.kill(-child.pid, 'SIGINT')),
     });
     expect(killed.exitCode).not.toBe(0);
-    expect(readFileSync(join(reportDir, '05-BENCHMARK.md'), 'utf8')).toBe(before);
+    const headline = killed.markdown.split('\n').find((line) => line.startsWith('> **Phase 5 gate'));
+    expect(headline).toMatch(/^> \*\*Phase 5 gate: INTERRUPTED \(SIMULATED\)\*\* — interrupted by SIGINT during "INFRA-04: the benchmark generation finishes under budget"; 3 of 7 truths passed before that/);
+    expect(killed.markdown).not.toMatch(/gate: PASS/);
+    expect(verdictLine(killed.markdown, 'the GPU is active')).toContain('NOT RUN (SIMULATED) — interrupted by SIGINT before this truth was reached');
+    expect(killed.junit).toMatch(/<testsuites/);
+    expect(killed.output).toContain('[comfyui-gate] Phase 5 gate: INTERRUPTED');
+    expect(readFileSync(join(reportDir, 'runs', firstRun[0] ?? '', '05-BENCHMARK.md'), 'utf8')).toBe(before);
     const second = await runGate({ reportDir, args: ['specs/reachable'] });
     expect(second.exitCode).toBe(0);
     const runs = readdirSync(join(reportDir, 'runs'));
-    expect(runs).toHaveLength(2);
+    expect(runs).toHaveLength(3);
     for (const run of runs) expect(existsSync(join(reportDir, 'runs', run, '05-BENCHMARK.md'))).toBe(true);
-    expect(readFileSync(join(reportDir, 'history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(readFileSync(join(reportDir, 'history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
   });
 });

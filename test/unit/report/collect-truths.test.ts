@@ -6,7 +6,7 @@ import { TRUTH_IDS } from '../../../src/truths/benchmark-report';
 import { collectTruths } from '../../../src/report/collect-truths';
 
 // collectTruths reads four things of Vitest's reported tasks: a module's id and tests, and a test's
-// meta, result and diagnostic. Real TestModules only exist inside a running Vitest, so these
+// module, meta, result and diagnostic. Real TestModules only exist inside a running Vitest, so these
 // stand-ins offer exactly those four.
 
 interface CaseShape {
@@ -17,6 +17,7 @@ interface CaseShape {
 
 function createModule(moduleId: string, ...cases: CaseShape[]): TestModule {
   const tests = cases.map((shape) => ({
+    module: { moduleId },
     meta: () => shape.meta ?? {},
     result: () => shape.result,
     diagnostic: () => (shape.durationMs === undefined ? undefined : { duration: shape.durationMs }),

@@ -66,8 +66,9 @@ describe('date formatting', () => {
 });
 
 describe('text formatting', () => {
-  it('collapses multi-line text to one line', () => {
-    expect(oneLine('first\n   second\r\nthird ')).toBe('first second third');
+  it('quotes outside text on one inert line, line breaks shown', () => {
+    expect(oneLine('first\n   second\r\nthird ')).toBe('first ⏎ second ⏎ third');
+    expect(oneLine('<b>*bold*</b> [x](y)')).toBe('&lt;b&gt;\\*bold\\*&lt;/b&gt; \\[x\\](y)');
   });
 
   it('fences content with a fence longer than any backtick run in it', () => {

@@ -33,7 +33,7 @@ describe('renderBenchmarkMarkdown: setup failure', () => {
     expect(getSection(markdown, '## Setup failed')).toEqual([
       '**What happened:** ComfyUI exited with code 1 before /system_stats answered (after 3.2 s) (ServerExitedError, code COMFYUI_EXITED)',
       '',
-      '**What to do:** run `venv/bin/python main.py --force-fp16` in ~/tools/ComfyUI by hand and fix the error it prints',
+      '**What to do:** run \\`venv/bin/python main.py --force-fp16\\` in \\~/tools/ComfyUI by hand and fix the error it prints',
       '',
       '- url: http://127.0.0.1:8188',
       '- exitCode: 1',

@@ -68,7 +68,7 @@ describe('renderBenchmarkMarkdown: the plan template', () => {
   it('fills the MPS confirmation with the actual and the expected values', () => {
     expect(getSection(markdown, '## MPS Confirmation')).toEqual([
       '- devices[0].type: mps (expected: "mps")',
-      '- python_version: 3.11.9 (main, Apr  2 2024, 08:25:04) [Clang 15.0.0 (clang-1500.3.9.4)] (expected: "3.11.x")',
+      '- python_version: 3.11.9 (main, Apr 2 2024, 08:25:04) \\[Clang 15.0.0 (clang-1500.3.9.4)\\] (expected: "3.11.x")',
       '- comfyui_version: 0.3.64',
       '- pytorch_version: 2.5.1',
     ]);
@@ -170,7 +170,7 @@ describe('renderBenchmarkMarkdown: verdicts', () => {
   it('keeps a multi-line reason on one line', () => {
     const report = withTruths(PASSING_REPORT, { id: 'reachable', title: 'INFRA-01: ComfyUI answers /system_stats', verdict: 'FAIL', reason: 'GET /system_stats failed\n  status 500' });
     expect(getVerdictLines(render({ ...report, phaseVerdict: 'FAIL' }))).toContain(
-      '- INFRA-01: ComfyUI answers /system_stats: FAIL — GET /system_stats failed status 500',
+      '- INFRA-01: ComfyUI answers /system_stats: FAIL — GET /system_stats failed ⏎ status 500',
     );
   });
 });

@@ -1,0 +1,65 @@
+import { copyFileSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { getMachineInfo } from '../machine/machine-info';
+import { readLogTail } from '../processes/log-tail';
+import { IMAGE_FILE } from '../run-record/generation-record';
+import { getStateDir, type SetupRecord } from '../run-record/run-state';
+import type { BenchmarkReport, TruthId } from '../truths/benchmark-report';
+import { buildReport } from './build-report';
+import type { CollectedTruth } from './collect-truths';
+import { appendHistory, compareWithHistory, readHistory, toHistoryEntry } from './history';
+import { renderTerminalOutcome } from './render-terminal';
+import { writeReportFiles } from './write-report';
+
+export interface RunToWrite {
+  readonly reportDir: string;
+  readonly runId: string;
+  readonly setup: SetupRecord | undefined;
+  readonly truths: Map<TruthId, CollectedTruth>;
+  readonly durationMs: number;
+  readonly interrupted?: BenchmarkReport['interrupted'];
+}
+
+/**
+ * Builds the report of one run from the truths' results and the run record, writes every file
+ * (atomically, the report last), appends to the history and prints the outcome. Returns the report.
+ */
+export function writeRun(run: RunToWrite): BenchmarkReport {
+  const { reportDir, runId, setup } = run;
+  const config = setup?.config;
+  const failed = [...run.truths.values()].some((truth) => truth.result.verdict === 'FAIL') || setup?.error !== undefined;
+  const logPath = setup?.logPath;
+  const base = buildReport({
+    runId,
+    date: setup?.startedAt ?? new Date().toISOString(),
+    config,
+    setup,
+    truths: run.truths,
+    machine: getMachineInfo(),
+    logTail: (failed || run.interrupted !== undefined) && logPath !== undefined ? (setup?.logTail ?? readLogTail(logPath)) : [],
+    simulatedByEnv: config?.simulated === true,
+  });
+  const entry = toHistoryEntry(base);
+  const report: BenchmarkReport = {
+    ...base,
+    ...(run.interrupted === undefined ? {} : { interrupted: run.interrupted }),
+    history: compareWithHistory(readHistory(reportDir), entry),
+  };
+  const written = writeReportFiles(reportDir, report, run.durationMs);
+  appendHistory(reportDir, entry);
+  copyRunArtifacts(reportDir, runId);
+  process.stdout.write(`\n${renderTerminalOutcome(report, relative(process.cwd(), written)).join('\n')}\n`);
+  return report;
+}
+
+/** Keeps the server log and the generated image with the run they belong to. */
+function copyRunArtifacts(reportDir: string, runId: string): void {
+  const runDir = join(reportDir, 'runs', runId);
+  const log = join(reportDir, 'comfyui.log');
+  if (existsSync(log)) copyFileSync(log, join(runDir, 'comfyui.log'));
+  const image = join(getStateDir(reportDir), IMAGE_FILE);
+  if (existsSync(image)) {
+    copyFileSync(image, join(runDir, IMAGE_FILE));
+    copyFileSync(image, join(reportDir, IMAGE_FILE));
+  }
+}

@@ -13,6 +13,8 @@ export type FindingId =
   | 'x86-python'
   | 'fp32-forced'
   | 'low-vram-mode'
+  | 'swap-growth'
+  | 'thermal-throttling'
   | 'healthy-mps'
   | 'versions';
 

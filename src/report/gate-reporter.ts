@@ -5,7 +5,10 @@ import { readState, type SetupRecord } from '../run-record/run-state';
 import { TRUTH_IDS, type TruthId } from '../truths/benchmark-report';
 import { TRUTH_TITLES } from '../truths/truth-titles';
 import { collectTruths, getTruthId, toCollectedTruth, type CollectedTruth } from './collect-truths';
-import { writeRun } from './write-run';
+import { writeRun, type RunToWrite } from './write-run';
+import { getBasicMachineInfo, getMachineInfo, type MachineInfo } from '../machine/machine-info';
+import type { Finding } from '../diagnosis/finding';
+import { readLogFileDiagnosis, readRunDiagnosis } from './read-run-diagnosis';
 
 const NOT_SELECTED = 'not selected in this run';
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -33,9 +36,13 @@ export class GateReporter implements Reporter {
   /** Results of the run in progress, as they finish: what an interrupted run can still report. */
   readonly #finished = new Map<TruthId, CollectedTruth>();
   #running: { readonly id: TruthId; readonly since: number } | undefined;
+  /** Asked once at start: sw_vers and sysctl answer at once, and a Ctrl-C report cannot wait for them. */
+  readonly #machine: Promise<MachineInfo>;
+  #machineKnown: MachineInfo | undefined;
 
   constructor(options: GateReporterOptions) {
     this.#reportDir = options.reportDir;
+    this.#machine = getMachineInfo().then((info) => (this.#machineKnown = info));
     for (const signal of SIGNALS) {
       const onSignal = () => {
         process.off(signal, onSignal);
@@ -64,16 +71,18 @@ export class GateReporter implements Reporter {
     this.#running = undefined;
   }
 
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>, _errors: unknown, reason: TestRunEndReason): void {
+  async onTestRunEnd(testModules: ReadonlyArray<TestModule>, _errors: unknown, reason: TestRunEndReason): Promise<void> {
     if (!this.#inProgress) return;
     const setup = this.#readSetup();
+    const [machine, diagnosis] = await Promise.all([this.#machine, readRunDiagnosis(setup, getMeasuredFindings(testModules))]);
+    if (!this.#inProgress) return; // a signal wrote the report meanwhile
     const notRunReason =
       setup?.error !== undefined
         ? `setup failed: ${setup.error.message.split('\n')[0]}`
         : reason === 'interrupted'
           ? 'the run was interrupted before this truth was checked'
           : NOT_SELECTED;
-    this.#write(setup, this.#mergeWithEarlier(collectTruths(testModules, notRunReason)));
+    this.#write(setup, this.#mergeWithEarlier(collectTruths(testModules, notRunReason)), { machine, ...(diagnosis === undefined ? {} : { diagnosis }) });
   }
 
   #writeInterrupted(signal: NodeJS.Signals): void {
@@ -87,15 +96,17 @@ export class GateReporter implements Reporter {
       const reason = running?.id === id ? `interrupted by ${signal}${seconds}` : `interrupted by ${signal} before this truth was reached`;
       truths.set(id, finished ?? { result: { id, title: TRUTH_TITLES[id], verdict: 'NOT RUN', reason } });
     }
-    this.#write(setup, truths, { signal, during: describeWhere(setup, running?.id, this.#finished.size) });
+    const diagnosis = setup?.logPath === undefined ? undefined : readLogFileDiagnosis(setup.logPath);
+    const interrupted = { signal, during: describeWhere(setup, running?.id, this.#finished.size) };
+    this.#write(setup, truths, { machine: this.#machineKnown ?? getBasicMachineInfo(), interrupted, ...(diagnosis === undefined ? {} : { diagnosis }) });
   }
 
-  #write(setup: SetupRecord | undefined, truths: Map<TruthId, CollectedTruth>, interrupted?: { signal: string; during: string }): void {
+  #write(setup: SetupRecord | undefined, truths: Map<TruthId, CollectedTruth>, extra: Pick<RunToWrite, 'machine' | 'interrupted' | 'diagnosis'>): void {
     this.#inProgress = false;
     this.#runs += 1;
     const runId = `${setup?.runId ?? createRunId()}${this.#runs === 1 ? '' : `-rerun-${this.#runs - 1}`}`;
     try {
-      writeRun({ reportDir: this.#reportDir, runId, setup, truths, durationMs: performance.now() - this.#startedAt, ...(interrupted === undefined ? {} : { interrupted }) });
+      writeRun({ reportDir: this.#reportDir, runId, setup, truths, durationMs: performance.now() - this.#startedAt, ...extra });
     } catch (error) {
       // A reporter that throws hides the run's real outcome; say what went wrong and carry on.
       process.stderr.write(`[comfyui-gate] could not write the report: ${error instanceof Error ? error.stack : String(error)}\n`);
@@ -123,4 +134,15 @@ function describeWhere(setup: SetupRecord | undefined, running: TruthId | undefi
   if (setup === undefined) return 'while ComfyUI was starting (before any truth ran)';
   if (finished === 0) return 'before the first truth ran';
   return finished >= TRUTH_IDS.length ? 'while the report was being written' : 'between two truths';
+}
+
+/** Findings the benchmark measured during the generation (swap, thermal), from its measurements. */
+function getMeasuredFindings(testModules: ReadonlyArray<TestModule>): Finding[] {
+  for (const module of testModules) {
+    for (const test of module.children.allTests()) {
+      const measured = (test.meta().measurements as { pressureFindings?: Finding[] } | undefined)?.pressureFindings;
+      if (measured !== undefined) return measured;
+    }
+  }
+  return [];
 }

@@ -4,7 +4,9 @@ import { codeFence, formatCompact, formatDateTimeWithIso, formatFixed, formatSec
 import { createRenderContext, getMissingReason } from './render-context';
 import type { MarkdownOptions, RenderContext } from './render-context';
 import { renderExtraSections } from './render-markdown-extras';
+import { renderRunSections } from './render-markdown-runs';
 import { renderAtAGlance, renderHintLines, renderVerdictLines } from './render-verdicts';
+import { renderDiagnosisHints, renderDiagnosisSection } from './render-diagnosis';
 
 export type { MarkdownOptions } from './render-context';
 
@@ -33,6 +35,8 @@ export function renderBenchmarkMarkdown(report: BenchmarkReport, options: Markdo
     renderMpsConfirmation(context),
     renderBenchmark(context),
     renderVerdict(report),
+    renderDiagnosisSection(report),
+    ...renderRunSections(context),
     ...renderExtraSections(context),
   ];
   return `${blocks.join('\n\n')}\n`;
@@ -176,6 +180,6 @@ function renderBenchmark(context: RenderContext): string {
 }
 
 function renderVerdict(report: BenchmarkReport): string {
-  const hints = renderHintLines(report);
+  const hints = [...renderHintLines(report), ...renderDiagnosisHints(report)];
   return ['## Verdict', '', ...renderVerdictLines(report), ...(hints.length > 0 ? ['', '**What to do:**', ...hints] : [])].join('\n');
 }

@@ -2,6 +2,7 @@ import { TRUTH_TITLES } from '../truths/truth-titles';
 import { TRUTH_IDS } from '../truths/benchmark-report';
 import type { BenchmarkReport, TruthId, TruthResult, Verdict } from '../truths/benchmark-report';
 import { formatCompact, isFiniteNumber, oneLine } from './format';
+import { explainWithDiagnosis } from './render-diagnosis';
 
 /** A truth as the report shows it: always present, always with a reason unless it passed. */
 export interface ResolvedTruth {
@@ -37,7 +38,7 @@ function getReason(report: BenchmarkReport, truth: TruthResult): string {
   if (truth.id === 'generation-under-budget' && truth.verdict === 'FAIL' && isFiniteNumber(elapsedS) && elapsedS >= budgetS) {
     return `took ${elapsedS.toFixed(2)} s, over the ${formatCompact(budgetS)} s budget`;
   }
-  if (truth.reason !== undefined && truth.reason.trim() !== '') return oneLine(truth.reason);
+  if (truth.reason !== undefined && truth.reason.trim() !== '') return oneLine(explainWithDiagnosis(report, truth.reason));
   return truth.verdict === 'SKIPPED' ? 'skipped by the gate configuration' : 'no reason was recorded';
 }
 

@@ -1,6 +1,5 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { getMachineInfo } from '../machine/machine-info';
 import { readLogTail } from '../processes/log-tail';
 import { IMAGE_FILE } from '../run-record/generation-record';
 import { getStateDir, type SetupRecord } from '../run-record/run-state';
@@ -18,6 +17,8 @@ export interface RunToWrite {
   readonly truths: Map<TruthId, CollectedTruth>;
   readonly durationMs: number;
   readonly interrupted?: BenchmarkReport['interrupted'];
+  readonly machine: BenchmarkReport['machine'];
+  readonly diagnosis?: BenchmarkReport['diagnosis'];
 }
 
 /**
@@ -35,7 +36,7 @@ export function writeRun(run: RunToWrite): BenchmarkReport {
     config,
     setup,
     truths: run.truths,
-    machine: getMachineInfo(),
+    machine: run.machine,
     logTail: (failed || run.interrupted !== undefined) && logPath !== undefined ? (setup?.logTail ?? readLogTail(logPath)) : [],
     simulatedByEnv: config?.simulated === true,
   });
@@ -43,6 +44,8 @@ export function writeRun(run: RunToWrite): BenchmarkReport {
   const report: BenchmarkReport = {
     ...base,
     ...(run.interrupted === undefined ? {} : { interrupted: run.interrupted }),
+    ...(run.diagnosis === undefined ? {} : { diagnosis: run.diagnosis }),
+    ...(config === undefined || config.warnings === undefined || config.warnings.length === 0 ? {} : { warnings: config.warnings }),
     history: compareWithHistory(readHistory(reportDir), entry),
   };
   const written = writeReportFiles(reportDir, report, run.durationMs);

@@ -29,6 +29,7 @@ describe('renderBenchmarkMarkdown: the plan template', () => {
       '## MPS Confirmation',
       '## INFRA-04 Benchmark',
       '## Verdict',
+      '## Diagnosis',
       '## Timings',
       '## GPU activity',
       '## Image',

@@ -6,9 +6,9 @@ export type PngErrorCode =
   | 'PNG_TRUNCATED'
   | 'PNG_CRC_MISMATCH'
   | 'PNG_MALFORMED'
-  | 'PNG_UNSUPPORTED';
+  | 'PNG_TOO_LARGE';
 
-/** Bytes that cannot be decoded as a PNG this gate understands. */
+/** Bytes that are not a usable PNG, or a PNG too large to be decoded safely. */
 export class PngDecodeError extends GateError {
   declare readonly code: PngErrorCode;
 

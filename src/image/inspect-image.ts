@@ -1,6 +1,9 @@
 import { decodePng } from './decode-png';
 import type { DecodedPng, PngBitDepth, PngColorType } from './decode-png';
 import { ImageCheckError } from './errors';
+import type { ExpectedImage, PngCheckOptions } from './png-limits';
+
+export type { ExpectedImage, PngCheckOptions } from './png-limits';
 
 /** Below this mean luma (0-255) every pixel is, for the eye, black. */
 export const BLANK_MEAN_LUMA = 2;
@@ -30,15 +33,16 @@ export interface ImageInfo {
   readonly isUniform: boolean;
 }
 
-/** Expected image size, as the workflow asked for it. */
-export interface ExpectedImage {
-  readonly width: number;
-  readonly height: number;
-}
+/** How inspectPng names the image when the caller does not: the gate only inspects what ComfyUI's /view served. */
+export const DEFAULT_IMAGE_SOURCE = 'the image from /view';
 
-/** Decodes a PNG and measures every pixel; throws PngDecodeError for bytes that are not a usable PNG. */
-export function inspectPng(buffer: Uint8Array): ImageInfo {
-  return getImageInfo(decodePng(buffer));
+/**
+ * Decodes a PNG and measures every pixel. Throws PngDecodeError for bytes that are not a usable PNG
+ * or declare more than the limits allow, and ImageCheckError for a size other than `options.expected`,
+ * both before anything is inflated.
+ */
+export function inspectPng(buffer: Uint8Array, options: PngCheckOptions = {}): ImageInfo {
+  return getImageInfo(decodePng(buffer, { source: DEFAULT_IMAGE_SOURCE, ...options }));
 }
 
 /** Measures a decoded image: luma mean, spread and range over all pixels, and colour variety in a sample. */

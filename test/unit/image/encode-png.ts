@@ -1,8 +1,8 @@
 import { crc32, deflateSync } from 'node:zlib';
 
 // A deliberately small PNG encoder for tests: every field is explicit so a test can build
-// exactly the file it means, including broken ones. CRCs come from node:zlib, not from src/,
-// so the decoder's own CRC is checked against an independent implementation.
+// exactly the file it means, including broken ones (a lying header, a short stream, a bad filter
+// byte), which no library encoder would write.
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

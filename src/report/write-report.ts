@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../run-record/write-atomic';
 import type { BenchmarkReport } from '../truths/benchmark-report';
 import { renderGpuChartSvg } from './render-gpu-chart';
+import { renderJobSummary } from './render-job-summary';
+import { renderJunit } from './render-junit';
 import { renderBenchmarkMarkdown } from './render-markdown';
 import { renderPlanSummary } from './render-summary';
 import { renderTrendChartSvg } from './render-trend-chart';
@@ -9,6 +11,9 @@ import { renderTrendChartSvg } from './render-trend-chart';
 export const REPORT_FILE = '05-BENCHMARK.md';
 export const SUMMARY_FILE = '05-04-SUMMARY.md';
 export const JSON_FILE = 'benchmark.json';
+export const JUNIT_FILE = 'junit.xml';
+/** What the CI workflow appends to GitHub's job summary. */
+export const JOB_SUMMARY_FILE = 'job-summary.md';
 const GPU_CHART_FILE = 'gpu-activity.svg';
 const TREND_CHART_FILE = 'trend.svg';
 
@@ -27,6 +32,8 @@ export function writeReportFiles(reportDir: string, report: BenchmarkReport, dur
   const withChart: BenchmarkReport = { ...report, gpu: { ...report.gpu, ...(gpuChart === undefined ? {} : { chartFile: gpuChart }) } };
   files.set(JSON_FILE, `${JSON.stringify(withChart, null, 2)}\n`);
   files.set(SUMMARY_FILE, renderPlanSummary(withChart, durationMs));
+  files.set(JUNIT_FILE, renderJunit(withChart));
+  files.set(JOB_SUMMARY_FILE, renderJobSummary(withChart));
   // The report goes last, so it never points at a chart that is not there yet.
   files.set(REPORT_FILE, renderBenchmarkMarkdown(withChart, trend === undefined ? {} : { trendChartFile: TREND_CHART_FILE }));
   const runDir = join(reportDir, 'runs', report.runId);

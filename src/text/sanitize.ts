@@ -6,6 +6,7 @@ import { stripVTControlCharacters } from 'node:util';
 const DEFAULT_MAX = 300;
 
 /** Control characters that survive VT stripping (C0 but tab/newline, DEL, C1, bidi overrides). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this sanitiser's whole job.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Shows a control character as a visible escape, e.g. `\x1b`, so it can be seen but never acts. */

@@ -17,7 +17,7 @@ describe.concurrent('setup faults', () => {
     expect(run.output).toContain('ComfyUI exited during boot with exit code 1 before answering');
     expect(run.markdown).toContain("ModuleNotFoundError: No module named 'torch'");
     expect(verdictLine(run.markdown, 'Phase 5 gate')).toMatch(/^- Phase 5 gate: FAIL — setup failed: ComfyUI exited during boot with exit code 1/);
-    expect(run.junit).toContain('No module named &apos;torch&apos;'.replace('&apos;', "'").replace('&apos;', "'"));
+    expect(run.junit).toContain('No module named &apos;torch&apos;');
     expect(run.leftovers).toEqual([]);
     // From the server's exit to the end of `npm test`, report and JUnit file written.
     const exited = readEvents(events).find((event) => event.event === 'exit');

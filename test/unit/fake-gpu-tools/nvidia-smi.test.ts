@@ -31,7 +31,7 @@ describe('fake nvidia-smi', () => {
     expect(rows.map((row) => row.slice(1))).toEqual(ACTIVE_ROWS.slice(0, rows.length).map((row) => row.slice(1)));
     expect(rows.slice(0, 3).map((row) => row[1])).toEqual(['4', '23', '25']);
     const stamps = rows.map((row) => parseTimestamp(row[0] ?? ''));
-    rows.forEach((row) => expect(row[0]).toMatch(TIMESTAMP));
+    for (const row of rows) expect(row[0]).toMatch(TIMESTAMP);
     expect(Math.abs(stamps[0]! - Date.now())).toBeLessThan(3000);
     stamps.slice(1).forEach((stamp, index) => {
       expect(stamp - stamps[index]!).toBeGreaterThan(120);

@@ -2,6 +2,7 @@ import { GateError } from '../errors';
 import type { GateErrorOptions } from '../errors';
 
 export type CheckpointErrorCode =
+  | 'CHECKPOINT_MISSING'
   | 'CHECKPOINT_UNREADABLE'
   | 'CHECKPOINT_TRUNCATED'
   | 'CHECKPOINT_HEADER_TOO_LARGE'
@@ -62,6 +63,17 @@ export class CustomNodesError extends GateError {
   declare readonly code: CustomNodesErrorCode;
 
   constructor(code: CustomNodesErrorCode, message: string, options: GateErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+export type ModelPathsErrorCode = 'MODEL_PATHS_CONFIG_UNREADABLE' | 'MODEL_PATHS_CONFIG_TOO_LARGE' | 'MODEL_PATHS_CONFIG_INVALID';
+
+/** An extra_model_paths.yaml (or a --extra-model-paths-config file) the gate cannot read, so it cannot know where ComfyUI looks for models. */
+export class ModelPathsError extends GateError {
+  declare readonly code: ModelPathsErrorCode;
+
+  constructor(code: ModelPathsErrorCode, message: string, options: GateErrorOptions) {
     super(code, message, options);
   }
 }

@@ -1,20 +1,24 @@
-import { execFile } from 'node:child_process';
-import type { ExecFileException } from 'node:child_process';
 import { lstat, readlink, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { runCommand, type CommandResult } from '../processes/run-command';
+import { sanitizeLine } from '../text/sanitize';
 import { KohyaSetupError } from './errors';
 
 /** How long `python --version` may take; a healthy interpreter answers in well under a second. */
 export const PYTHON_VERSION_TIMEOUT_MS = 10_000;
+
+/** `python --version` prints one short line; a venv python that prints more is broken. */
+const MAX_VERSION_OUTPUT_BYTES = 64 * 1024;
 
 const RECREATE_VENV_HINT = 'recreate the venv: delete it and run ./setup.sh in the kohya_ss folder';
 
 /** Runs `<python> --version` and returns the version it prints (e.g. '3.10.14'); throws KohyaSetupError when it cannot. */
 export async function getPythonVersion(pythonPath: string, timeoutMs = PYTHON_VERSION_TIMEOUT_MS): Promise<string> {
   await validateInterpreterExists(pythonPath);
-  const { stdout, stderr } = await runVersion(pythonPath, timeoutMs);
+  const result = await runCommand(pythonPath, ['--version'], { timeoutMs, maxOutputBytes: MAX_VERSION_OUTPUT_BYTES });
+  if (result.failure !== undefined || result.exitCode !== 0) throw createRunError(pythonPath, timeoutMs, result);
   // Python 2 printed its version on stderr; Python 3 uses stdout.
-  const printed = (stdout.trim() || stderr.trim()).split('\n')[0] ?? '';
+  const printed = sanitizeLine((result.stdout.trim() || result.stderr.trim()).split('\n')[0] ?? '', 200);
   const match = /^Python (\d+\.\d+\.\d+\S*)$/.exec(printed);
   if (match?.[1] === undefined) {
     throw new KohyaSetupError('KOHYA_PYTHON_FAILED', `${pythonPath} --version printed ${JSON.stringify(printed)}, not a Python version`, {
@@ -37,48 +41,39 @@ async function validateInterpreterExists(pythonPath: string): Promise<void> {
     async (link) => (link.isSymbolicLink() ? resolve(dirname(pythonPath), await readlink(pythonPath)) : undefined),
     () => undefined,
   );
-  const message = target === undefined
-    ? `${pythonPath} does not exist`
-    : `${pythonPath} is a symlink to ${target}, which does not exist`;
+  const message = target === undefined ? `${pythonPath} does not exist` : `${pythonPath} is a symlink to ${target}, which does not exist`;
   throw new KohyaSetupError('KOHYA_PYTHON_MISSING', message, {
     hint: target === undefined ? 'create the venv: run ./setup.sh in the kohya_ss folder' : `the Python the venv was made from is gone; ${RECREATE_VENV_HINT}`,
     context: { pythonPath },
   });
 }
 
-function runVersion(pythonPath: string, timeoutMs: number): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    execFile(pythonPath, ['--version'], { timeout: timeoutMs, killSignal: 'SIGKILL', encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error === null) {
-        resolvePromise({ stdout, stderr });
-        return;
-      }
-      reject(createRunError(pythonPath, timeoutMs, error, stderr));
-    });
-  });
-}
-
-function createRunError(pythonPath: string, timeoutMs: number, error: ExecFileException, stderr: string): KohyaSetupError {
+function createRunError(pythonPath: string, timeoutMs: number, result: CommandResult): KohyaSetupError {
   const context = { pythonPath };
-  if (error.code === 'EACCES') {
+  if (result.failure === 'not-executable') {
     return new KohyaSetupError('KOHYA_PYTHON_NOT_EXECUTABLE', `${pythonPath} is not executable`, {
       hint: `make it executable (chmod +x ${pythonPath}) or ${RECREATE_VENV_HINT}`,
       context,
-      cause: error,
     });
   }
-  if (error.killed === true) {
+  if (result.failure === 'timed-out') {
     return new KohyaSetupError('KOHYA_PYTHON_TIMEOUT', `${pythonPath} --version did not finish within ${timeoutMs} ms`, {
       hint: `run ${pythonPath} --version by hand to see what it waits for; ${RECREATE_VENV_HINT}`,
       context,
-      cause: error,
     });
   }
-  const how = typeof error.code === 'number' ? `exited with code ${error.code}` : error.signal ? `was killed by ${error.signal}` : `failed (${error.message})`;
-  const lastLine = stderr.trim().split('\n').at(-1) ?? '';
-  return new KohyaSetupError('KOHYA_PYTHON_FAILED', `${pythonPath} --version ${how}${lastLine === '' ? '' : `: ${lastLine}`}`, {
+  const lastLine = sanitizeLine(result.stderr.trim().split('\n').at(-1) ?? '', 200);
+  return new KohyaSetupError('KOHYA_PYTHON_FAILED', `${pythonPath} --version ${describeEnd(result)}${lastLine === '' ? '' : `: ${lastLine}`}`, {
     hint: RECREATE_VENV_HINT,
     context,
-    cause: error,
   });
+}
+
+function describeEnd(result: CommandResult): string {
+  if (result.exitCode !== undefined && result.exitCode !== 0) return `exited with code ${result.exitCode}`;
+  if (result.signal !== undefined) return `was killed by ${result.signal}`;
+  if (result.failure === 'too-much-output') return `printed more than ${MAX_VERSION_OUTPUT_BYTES} bytes`;
+  // Found by stat, yet not startable: a script whose #! interpreter is missing, for one.
+  if (result.failure === 'not-found') return 'failed (it could not be started: its interpreter or a library it needs is missing)';
+  return 'failed';
 }

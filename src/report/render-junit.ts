@@ -1,3 +1,4 @@
+import { getActionableFindings } from './render-diagnosis';
 import { escapeXml, sanitizeLine } from '../text/sanitize';
 import { TRUTH_IDS } from '../truths/benchmark-report';
 import type { BenchmarkReport, TruthId, TruthResult } from '../truths/benchmark-report';
@@ -78,6 +79,7 @@ function getMeasurements(report: BenchmarkReport, id: TruthId): ReadonlyArray<re
         ['checkpoint_path', install.checkpoint?.path],
         ['checkpoint_size_bytes', install.checkpoint?.sizeBytes],
         ['checkpoint_sha256', install.checkpoint?.sha256],
+        ['checkpoint_source', install.checkpoint?.source],
         ['checkpoint_tensors', install.checkpoint?.tensorCount],
       ];
     case 'generation-under-budget':
@@ -131,6 +133,22 @@ function getRunProperties(report: BenchmarkReport): ReadonlyArray<readonly [stri
     ['run_id', report.runId],
     ['simulated', report.simulated],
     ['interrupted', interrupted === undefined ? undefined : `${interrupted.signal} ${interrupted.during}`],
+    ['diagnosis', getActionableFindings(report).map((finding) => `${finding.severity}:${finding.id}`).join(' ') || undefined],
+  ];
+}
+
+/** The diagnosis under a failure: each blocks/slows finding with its cause, fix and first evidence line. */
+function getDiagnosisLines(report: BenchmarkReport): string[] {
+  const findings = getActionableFindings(report);
+  if (findings.length === 0) return [];
+  return [
+    '',
+    'Diagnosis:',
+    ...findings.flatMap((finding) => [
+      `- ${finding.severity.toUpperCase()} ${finding.id}: ${finding.title} — ${finding.cause}`,
+      ...(finding.fix === '' ? [] : [`  fix: ${finding.fix}`]),
+      ...finding.evidence.slice(0, 1).map((evidence) => `  log line ${evidence.line}: ${evidence.text}`),
+    ]),
   ];
 }
 
@@ -141,7 +159,7 @@ function getFailureBody(report: BenchmarkReport, truth: TruthResult): { message:
   const overBudget = truth.id === 'generation-under-budget' && elapsedS !== undefined && Number.isFinite(elapsedS) && elapsedS >= budgetS;
   const lead = overBudget ? `took ${elapsedS.toFixed(2)} s, over the ${budgetS} s budget` : undefined;
   const hint = truth.hint?.trim();
-  const body = [...(lead === undefined ? [] : [lead, '']), reason, ...(hint ? ['', `What to do: ${hint}`] : [])].join('\n');
+  const body = [...(lead === undefined ? [] : [lead, '']), reason, ...(hint ? ['', `What to do: ${hint}`] : []), ...getDiagnosisLines(report)].join('\n');
   return { message: line(lead ?? reason.split('\n')[0] ?? reason), body };
 }
 

@@ -131,6 +131,7 @@ function renderInstallChecks(context: RenderContext): string {
       ? [`- ${missing('checkpoint-installed')}`]
       : [
           `- Path: \`${checkpoint.path}\``,
+          ...(checkpoint.source === undefined ? [] : [`- Found in: ${oneLine(checkpoint.source)}`]),
           `- Size: ${formatBytes(checkpoint.sizeBytes)}`,
           `- SHA-256: ${checkpoint.sha256 ?? notAvailable('not computed')}`,
           `- Tensors: ${formatInteger(checkpoint.tensorCount)}`,
@@ -143,11 +144,15 @@ function renderInstallChecks(context: RenderContext): string {
           `- mixed_precision: ${kohya.mixedPrecision ?? notAvailable('not set in the config')}`,
           ...(kohya.pythonVersion !== undefined ? [`- Python: ${oneLine(kohya.pythonVersion)}`] : []),
         ];
-  const list = (names: readonly string[]): string => (names.length > 0 ? names.join(', ') : 'none');
+  const list = (names: readonly string[]): string => (names.length > 0 ? oneLine(names.join(', ')) : 'none');
   const nodeLines =
     customNodes === undefined
       ? [`- ${missing('custom-nodes-loaded')}`]
-      : [`- Found: ${list(customNodes.found)}`, `- Missing: ${list(customNodes.missing)}`];
+      : [
+          `- Found: ${list(customNodes.found)}`,
+          `- Missing: ${list(customNodes.missing)}`,
+          ...(customNodes.locations ?? []).map((where) => `- ${oneLine(where.name)}: \`${where.path}\` (${oneLine(where.source)})`),
+        ];
   return [
     '## Install checks',
     '',

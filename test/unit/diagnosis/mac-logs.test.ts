@@ -33,6 +33,8 @@ const SEVERITY: Readonly<Record<FindingId, Severity>> = {
   'x86-python': 'slows',
   'fp32-forced': 'slows',
   'low-vram-mode': 'slows',
+  'swap-growth': 'slows',
+  'thermal-throttling': 'slows',
   'healthy-mps': 'info',
   versions: 'info',
 };

@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomNodesError } from '../../../src/install/errors';
-import { findCustomNodes } from '../../../src/install/find-custom-nodes';
+import { findCustomNodes, getFoundLocations } from '../../../src/install/find-custom-nodes';
+import { getModelSearchPaths } from '../../../src/install/model-search-paths';
 
 const ANNOTATOR = 'custom_nodes/comfyui_controlnet_aux/ckpts/lllyasviel/Annotators/body_pose_model.pth';
 const CONTROLNET = 'models/controlnet/control_v11p_sd15_openpose.pth';
+
+const DEFAULT_ANNOTATOR_ONLY = [{ label: 'Annotator', paths: [ANNOTATOR], hint: 'download it' }];
 
 let root: string;
 
@@ -48,12 +51,12 @@ describe('findCustomNodes', () => {
       ok: true,
       comfyDir,
       nodePacks: [
-        { name: 'ComfyUI-Manager', state: 'installed', path: join(comfyDir, 'custom_nodes/ComfyUI-Manager') },
-        { name: 'comfyui_controlnet_aux', state: 'installed', path: join(comfyDir, 'custom_nodes/comfyui_controlnet_aux') },
+        { name: 'ComfyUI-Manager', state: 'installed', path: join(comfyDir, 'custom_nodes/ComfyUI-Manager'), source: 'ComfyUI folder' },
+        { name: 'comfyui_controlnet_aux', state: 'installed', path: join(comfyDir, 'custom_nodes/comfyui_controlnet_aux'), source: 'ComfyUI folder' },
       ],
       models: [
-        { label: 'OpenPose annotator body_pose_model.pth', path: join(comfyDir, ANNOTATOR), bytes: 5 * 1024 * 1024 },
-        { label: 'ControlNet OpenPose model', path: join(comfyDir, CONTROLNET), bytes: 5 * 1024 * 1024 },
+        { label: 'OpenPose annotator body_pose_model.pth', path: join(comfyDir, ANNOTATOR), bytes: 5 * 1024 * 1024, source: 'ComfyUI folder' },
+        { label: 'ControlNet OpenPose model', path: join(comfyDir, CONTROLNET), bytes: 5 * 1024 * 1024, source: 'ComfyUI folder' },
       ],
       missing: [],
       findings: [],
@@ -66,15 +69,16 @@ describe('findCustomNodes', () => {
     expect(result.ok).toBe(false);
     expect(result.missing).toEqual(['ComfyUI-Manager', 'comfyui_controlnet_aux', 'OpenPose annotator body_pose_model.pth', 'ControlNet OpenPose model']);
     expect(result.findings.map(({ code, message }) => ({ code, message }))).toEqual([
-      { code: 'NODE_PACK_MISSING', message: `ComfyUI-Manager is not installed: ${comfyDir}/custom_nodes does not exist` },
-      { code: 'NODE_PACK_MISSING', message: `comfyui_controlnet_aux is not installed: ${comfyDir}/custom_nodes does not exist` },
+      { code: 'NODE_PACK_MISSING', message: `ComfyUI-Manager is not installed: ${comfyDir}/custom_nodes (ComfyUI folder) does not exist` },
+      { code: 'NODE_PACK_MISSING', message: `comfyui_controlnet_aux is not installed: ${comfyDir}/custom_nodes (ComfyUI folder) does not exist` },
       {
         code: 'MODEL_MISSING',
-        message: `OpenPose annotator body_pose_model.pth is missing: ${comfyDir}/${ANNOTATOR} does not exist`,
+        message: `OpenPose annotator body_pose_model.pth is missing: ${comfyDir}/${ANNOTATOR} (ComfyUI folder) does not exist`,
       },
       {
         code: 'MODEL_MISSING',
-        message: `ControlNet OpenPose model is missing: no model file matching /openpose/i in ${comfyDir}/models/controlnet`,
+        // ComfyUI's controlnet folders: models/t2i_adapter is one too.
+        message: `ControlNet OpenPose model is missing: no model file matching /openpose/i in ${comfyDir}/models/controlnet (ComfyUI folder), ${comfyDir}/models/t2i_adapter (ComfyUI folder)`,
       },
     ]);
   });
@@ -104,7 +108,7 @@ describe('findCustomNodes', () => {
     const renamedResult = await findCustomNodes(renamed, { models: [] });
     expect(renamedResult.findings[0]?.message).toBe(`ComfyUI-Manager is installed but disabled: ${renamed}/custom_nodes/ComfyUI-Manager.disabled`);
     expect(renamedResult.findings[1]?.message).toBe(
-      `comfyui_controlnet_aux is not installed: ${renamed}/custom_nodes has no folder named comfyui_controlnet_aux`,
+      `comfyui_controlnet_aux is not installed: no folder named comfyui_controlnet_aux in ${renamed}/custom_nodes (ComfyUI folder)`,
     );
   });
 
@@ -120,6 +124,7 @@ describe('findCustomNodes', () => {
       label: 'ControlNet OpenPose model',
       path: join(comfyDir, 'models/controlnet/sd15/OpenPose_fp16.safetensors'),
       bytes: 5 * 1024 * 1024,
+      source: 'ComfyUI folder',
     });
     expect(result.findings.map(({ code, message }) => ({ code, message }))).toEqual([
       {
@@ -139,6 +144,54 @@ describe('findCustomNodes', () => {
       minModelBytes: 1,
     });
     expect(result).toMatchObject({ ok: true, missing: [] });
+  });
+
+  it('looks where ComfyUI looks: custom nodes below --base-directory, models in folders an extra_model_paths.yaml adds', async () => {
+    const comfyDir = await createComfy('app');
+    const base = await createComfy('desktop-data');
+    const shared = await createComfy('shared-models');
+    await writePack(base, 'custom_nodes/ComfyUI-Manager');
+    await writePack(base, 'custom_nodes/comfyui_controlnet_aux');
+    await writeModel(join(base, ANNOTATOR));
+    await writeModel(join(shared, 'cn/control_v11p_sd15_openpose.pth'));
+    const searchPaths = getModelSearchPaths({
+      comfyDir,
+      argv: ['main.py', '--base-directory', base],
+      configTexts: new Map([[join(comfyDir, 'extra_model_paths.yaml'), `shared:\n  base_path: ${shared}\n  controlnet: cn\n`]]),
+    });
+    const result = await findCustomNodes(comfyDir, { searchPaths });
+    expect(result.ok).toBe(true);
+    expect(getFoundLocations(result)).toEqual([
+      { name: 'ComfyUI-Manager', path: join(base, 'custom_nodes/ComfyUI-Manager'), source: '--base-directory' },
+      { name: 'comfyui_controlnet_aux', path: join(base, 'custom_nodes/comfyui_controlnet_aux'), source: '--base-directory' },
+      { name: 'OpenPose annotator body_pose_model.pth', path: join(base, ANNOTATOR), source: '--base-directory' },
+      { name: 'ControlNet OpenPose model', path: join(shared, 'cn/control_v11p_sd15_openpose.pth'), source: 'extra_model_paths.yaml section shared' },
+    ]);
+  });
+
+  it('names every folder it searched for a file, and leaves what is missing out of the locations', async () => {
+    const comfyDir = await createComfy('two-node-folders');
+    const extra = join(root, 'extra-nodes');
+    await writePack(comfyDir, 'custom_nodes/ComfyUI-Manager');
+    const searchPaths = getModelSearchPaths({
+      comfyDir,
+      configTexts: new Map([[join(comfyDir, 'extra_model_paths.yaml'), `more:\n  custom_nodes: ${extra}\n`]]),
+    });
+    const result = await findCustomNodes(comfyDir, { searchPaths, models: DEFAULT_ANNOTATOR_ONLY });
+    expect(result.findings.map((finding) => finding.message)).toEqual([
+      `comfyui_controlnet_aux is not installed: no folder named comfyui_controlnet_aux in ${comfyDir}/custom_nodes (ComfyUI folder)`,
+      `Annotator is missing: none of ${comfyDir}/${ANNOTATOR} (ComfyUI folder), ${extra}/comfyui_controlnet_aux/ckpts/lllyasviel/Annotators/body_pose_model.pth (extra_model_paths.yaml section more) exists`,
+    ]);
+    expect(getFoundLocations(result)).toEqual([{ name: 'ComfyUI-Manager', path: join(comfyDir, 'custom_nodes/ComfyUI-Manager'), source: 'ComfyUI folder' }]);
+  });
+
+  it('throws naming --base-directory when the folder ComfyUI was started with is gone', async () => {
+    const base = join(root, 'unmounted');
+    const searchPaths = getModelSearchPaths({ comfyDir: join(root, 'nowhere-app'), argv: ['main.py', '--base-directory', base] });
+    await expect(findCustomNodes(searchPaths.comfyDir, { searchPaths })).rejects.toMatchObject({
+      code: 'COMFYUI_DIR_MISSING',
+      message: `ComfyUI's --base-directory ${base} does not exist`,
+    });
   });
 
   it('throws when the ComfyUI folder itself is missing', async () => {

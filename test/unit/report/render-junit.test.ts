@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { renderJunit } from '../../../src/report/render-junit';
+import { diagnose } from '../../../src/report/read-run-diagnosis';
 import { TRUTH_IDS } from '../../../src/truths/benchmark-report';
 import type { BenchmarkReport, TruthResult } from '../../../src/truths/benchmark-report';
 import { TRUTH_TITLES } from '../../../src/truths/truth-titles';
@@ -237,5 +238,21 @@ describe('renderJunit: outside text', () => {
         'devices[0].type should be &quot;mps&quot; &amp; not &lt;cpu&gt; ]]&gt; &apos;quoted&apos;\nsecond line\n\nWhat to do: start ComfyUI without --cpu</failure>',
     );
     expect(suite).toContain('<property name="device" value="cpu &lt;script&gt;"/>');
+  });
+});
+
+describe('renderJunit: diagnosis', () => {
+  const OOM = '!!! Exception during processing !!! MPS backend out of memory (MPS allocated: 8.72 GB, other allocations: 110.16 MB, max allowed: 9.07 GB). Tried to allocate 405.00 MB on private pool.';
+  const report: BenchmarkReport = {
+    ...OVER_BUDGET_REPORT,
+    diagnosis: diagnose('the ComfyUI log reports/comfyui.log', `got prompt\n${OOM}`),
+  };
+
+  test('carries the findings as a property and under each failure, and stays valid', async () => {
+    const xml = renderJunit(report);
+    expect(xml).toContain('<property name="diagnosis" value="blocks:mps-out-of-memory"/>');
+    expect(xml).toMatch(/Diagnosis:\n- BLOCKS mps-out-of-memory: .+8\.72 GB/);
+    expect(xml).toContain('  log line 2: !!! Exception during processing !!! MPS backend out of memory');
+    expect(await getSchemaErrors(xml)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PLAN_DEFAULTS } from './defaults';
+import { splitShellWords } from './shell-words';
 
 const SAMPLERS = ['auto', 'powermetrics', 'macmon', 'ioreg', 'nvidia-smi', 'none'] as const;
 const DEVICES = ['mps', 'cuda', 'cpu'] as const;
@@ -32,6 +33,32 @@ const flag = (fallback: boolean) =>
     .transform((value) => ['1', 'true', 'yes'].includes(value))
     .default(fallback);
 
+/** The most generations one run makes (GATE_RUNS): enough for a median, not enough to hold a machine for an hour. */
+export const MAX_RUNS = 20;
+
+// argparse takes an unambiguous prefix (--lis, --po) as the whole flag, so those are the gate's too.
+const GATE_FLAG = /^--(li|lis|list|liste|listen|po|por|port)(=.*)?$/s;
+
+const shellWords = z
+  .string()
+  .transform((value, context) => {
+    try {
+      return splitShellWords(value);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  })
+  .superRefine((words, context) => {
+    const taken = words.find((word) => GATE_FLAG.test(word));
+    if (taken === undefined) return;
+    const flag = taken.split('=')[0] ?? taken;
+    context.addIssue({
+      code: 'custom',
+      message: `${flag} is the gate's own flag: ComfyUI always listens on 127.0.0.1, on COMFYUI_PORT (set COMFYUI_PORT for another port, or start ComfyUI yourself and attach with COMFYUI_URL)`,
+    });
+  });
+
 const list = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''));
@@ -49,6 +76,8 @@ export const envSchema = z.object({
   COMFYUI_FORCE_FP16: flag(true),
   COMFYUI_EXPECT_DEVICE: z.enum(DEVICES, { error: 'must be one of mps, cuda, cpu' }).default(PLAN_DEFAULTS.expectedDevice),
   COMFYUI_READY_TIMEOUT_S: number(180, z.number().positive('must be more than 0')),
+  /** Extra arguments for the boot command, split like a shell would; never run through a shell. */
+  COMFYUI_ARGS: shellWords.default([]),
   GATE_CHECKPOINT: text(PLAN_DEFAULTS.checkpoint),
   GATE_WIDTH: integer(PLAN_DEFAULTS.width, z.number().int().min(64, 'must be at least 64').multipleOf(8, 'must be a multiple of 8')),
   GATE_HEIGHT: integer(PLAN_DEFAULTS.height, z.number().int().min(64, 'must be at least 64').multipleOf(8, 'must be a multiple of 8')),
@@ -58,6 +87,8 @@ export const envSchema = z.object({
   GATE_CFG: number(PLAN_DEFAULTS.cfg, z.number().min(0, 'must be 0 or more').max(100, 'must be at most 100')),
   GATE_PROMPT: text(PLAN_DEFAULTS.prompt),
   GATE_SEED: z.string().trim().regex(/^\d+$/, 'must be a whole number, 0 or more').transform(Number).optional(),
+  GATE_RUNS: integer(1, z.number().int().min(1, 'must be at least 1').max(MAX_RUNS, `must be at most ${MAX_RUNS}`)),
+  GATE_WORKFLOW: optionalText,
   GATE_BUDGET_S: number(PLAN_DEFAULTS.budgetSeconds, z.number().positive('must be more than 0')),
   GATE_DEADLINE_S: number(0, z.number().min(0, 'must be 0 (twice the budget) or more')),
   GATE_REPORT_DIR: text('reports'),

@@ -14,6 +14,26 @@ export interface BenchmarkParameters {
   readonly seed: number;
 }
 
+/** One node of an API-format workflow: its class and its inputs (constants, or links `["<node id>", <output>]`). */
+export interface WorkflowNode {
+  readonly class_type: string;
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly [field: string]: unknown;
+}
+
+/** An API-format workflow: node id → node. */
+export type WorkflowGraph = Readonly<Record<string, WorkflowNode>>;
+
+/** The workflow GATE_WORKFLOW names, read and checked once with the rest of the configuration. */
+export interface CustomWorkflow {
+  /** Absolute path of the file. */
+  readonly path: string;
+  /** SHA-256 of the file's bytes, so a report says exactly which workflow ran. */
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  readonly graph: WorkflowGraph;
+}
+
 /** How the gate reaches ComfyUI: boot it from a folder, or attach to a server that already runs. */
 export type ServerPlan =
   | {
@@ -34,6 +54,10 @@ export interface GateConfig {
   readonly expectedDevice: DeviceType;
   readonly expectedPython: string;
   readonly benchmark: BenchmarkParameters;
+  /** GATE_WORKFLOW: a workflow to run instead of the plan's; absent for the plan's workflow. */
+  readonly workflow?: CustomWorkflow;
+  /** GATE_RUNS: generations in all; the verdict is on the first (cold), the others are warm runs. */
+  readonly runs: number;
   readonly budgetMs: number;
   readonly deadlineMs: number;
   readonly socketSilenceMs: number;
@@ -54,4 +78,6 @@ export interface GateConfig {
   readonly skip: readonly Criterion[];
   /** The run is a demo against the built-in fake (GATE_SIMULATED=1). */
   readonly simulated: boolean;
+  /** Things a person should know that do not stop the run, e.g. an unknown COMFYUI_ variable. */
+  readonly warnings: readonly string[];
 }

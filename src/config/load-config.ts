@@ -5,13 +5,15 @@ import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
 import { LAUNCH_ENV, PLAN_DEFAULTS } from './defaults';
+import { getAttachPlan, redactUrl } from './attach-plan';
 import { envSchema, type ParsedEnv } from './env-schema';
 import type { GateConfig, ServerPlan } from './gate-config';
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+import { readWorkflowFile } from './read-workflow-file';
+import { checkUnknownVariables } from './unknown-variables';
 
 /** Parses and checks every setting from the environment; throws a ConfigError naming the variable and the fix. */
 export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): GateConfig {
+  const warnings = checkUnknownVariables(rawEnv, Object.keys(envSchema.shape));
   const env = parseEnv(rawEnv);
   const reportDir = getReportDir({ GATE_REPORT_DIR: env.GATE_REPORT_DIR }, cwd);
   validateReportDir(reportDir);
@@ -33,6 +35,8 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, cwd = proces
       // A fresh seed by default: ComfyUI caches a prompt it has run, and a cached run measures nothing.
       seed: env.GATE_SEED ?? randomInt(2 ** 47),
     },
+    ...(env.GATE_WORKFLOW === undefined ? {} : { workflow: readWorkflowFile(resolve(cwd, expandHome(env.GATE_WORKFLOW))) }),
+    runs: env.GATE_RUNS,
     budgetMs: env.GATE_BUDGET_S * 1000,
     deadlineMs: (env.GATE_DEADLINE_S === 0 ? env.GATE_BUDGET_S * 2 : env.GATE_DEADLINE_S) * 1000,
     socketSilenceMs: env.GATE_SOCKET_SILENCE_S * 1000,
@@ -52,6 +56,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, cwd = proces
     },
     skip: env.GATE_SKIP,
     simulated: env.GATE_SIMULATED,
+    warnings: [...warnings, ...getIgnoredWarnings(env)],
   };
   return deepFreeze(config);
 }
@@ -74,7 +79,14 @@ function parseEnv(rawEnv: NodeJS.ProcessEnv): ParsedEnv {
 
 function describeIssue(issue: z.core.$ZodIssue, values: Record<string, string | undefined>): string {
   const name = String(issue.path[0]);
-  return `  ${name}=${JSON.stringify(values[name] ?? '')}: ${issue.message}`;
+  const value = values[name] ?? '';
+  // A URL's user:password never goes into a message.
+  return `  ${name}=${JSON.stringify(name === 'COMFYUI_URL' ? redactUrl(value) : value)}: ${issue.message}`;
+}
+
+function getIgnoredWarnings(env: ParsedEnv): string[] {
+  const attaching = env.COMFYUI_URL !== undefined;
+  return attaching && env.COMFYUI_ARGS.length > 0 ? ['COMFYUI_ARGS is ignored: the gate attaches to COMFYUI_URL and starts no ComfyUI of its own'] : [];
 }
 
 function getServerPlan(env: ParsedEnv, dir: string, cwd: string): ServerPlan {
@@ -83,7 +95,8 @@ function getServerPlan(env: ParsedEnv, dir: string, cwd: string): ServerPlan {
   const python = env.COMFYUI_PYTHON === undefined ? join(dir, PLAN_DEFAULTS.pythonInVenv) : resolve(cwd, expandHome(env.COMFYUI_PYTHON));
   validatePython(python, env.COMFYUI_PYTHON !== undefined);
   const host = PLAN_DEFAULTS.host;
-  const args = ['main.py', ...(env.COMFYUI_FORCE_FP16 ? ['--force-fp16'] : []), '--listen', host, '--port', String(env.COMFYUI_PORT)];
+  // The gate's own flags come last: argparse keeps the last value, so nothing before can move the server.
+  const args = ['main.py', ...(env.COMFYUI_FORCE_FP16 ? ['--force-fp16'] : []), ...env.COMFYUI_ARGS, '--listen', host, '--port', String(env.COMFYUI_PORT)];
   return {
     mode: 'boot',
     dir,
@@ -94,17 +107,6 @@ function getServerPlan(env: ParsedEnv, dir: string, cwd: string): ServerPlan {
     port: env.COMFYUI_PORT,
     readyTimeoutMs: env.COMFYUI_READY_TIMEOUT_S * 1000,
   };
-}
-
-function getAttachPlan(rawUrl: string, allowRemote: boolean): ServerPlan {
-  const url = new URL(rawUrl);
-  if (!LOOPBACK_HOSTS.has(url.hostname) && !allowRemote) {
-    throw new ConfigError(`COMFYUI_URL=${JSON.stringify(rawUrl)} is not on this machine (${url.hostname} is not a loopback address)`, {
-      hint: 'use http://127.0.0.1:<port>, or set COMFYUI_ALLOW_REMOTE=1 if you really mean to test a server on another machine',
-      context: { variable: 'COMFYUI_URL', value: rawUrl },
-    });
-  }
-  return { mode: 'attach', url: url.origin };
 }
 
 function validateComfyuiDir(dir: string): void {

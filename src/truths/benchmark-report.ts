@@ -1,3 +1,4 @@
+import type { Finding } from '../diagnosis/finding';
 import type { ErrorSummary } from '../errors';
 
 /** A truth's outcome as the plan writes it; SKIPPED only ever comes from configuration. */
@@ -47,6 +48,93 @@ export interface PhaseMark {
   readonly endMs: number;
 }
 
+/** One generation's seconds by what they went to: what a warm server skips is apart from the work it repeats. */
+export interface RunBreakdown {
+  /** Checkpoint load and text encode: a warm server answers these from its cache. */
+  readonly modelLoadS: number;
+  readonly samplingS: number;
+  readonly decodeS: number;
+  /** Everything else: the empty latent, saving, other nodes. */
+  readonly otherS: number;
+}
+
+/** A run queued again because ComfyUI answered the first attempt from its cache. */
+export interface Requeue {
+  /** The seed whose run ComfyUI had cached. */
+  readonly cachedSeed: number;
+  /** The fresh seed the counted run used. */
+  readonly seed: number;
+  readonly reason: string;
+}
+
+/** One generation of a run: the first is cold (the verdict is on it), the rest are warm (GATE_RUNS). */
+export interface RunFigures {
+  /** 1-based; 1 is the cold run. */
+  readonly index: number;
+  readonly kind: 'cold' | 'warm';
+  readonly seed: number;
+  readonly elapsedS: number;
+  readonly serverElapsedS?: number;
+  readonly stepsPerSecond?: number;
+  readonly nodesExecuted: number;
+  readonly nodesCached: number;
+  readonly breakdown: RunBreakdown;
+  readonly via: 'websocket' | 'history';
+  readonly requeued?: Requeue;
+  /** Why the client marked the timing implausible; the figure is kept, flagged. */
+  readonly suspect?: string;
+}
+
+/** Median, lowest and highest of a figure over the warm runs. */
+export interface FigureSpread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** The warm runs (GATE_RUNS > 1) summed up. */
+export interface WarmSummary {
+  readonly runs: number;
+  readonly elapsedS: FigureSpread;
+  readonly stepsPerSecond?: FigureSpread;
+  /** (max − min) / median of the warm elapsed seconds, in percent. */
+  readonly spreadPercent: number;
+}
+
+/** ComfyUI sends execution_success late on the first prompt after boot: the cold run's client time includes it. */
+export interface FirstPromptDelay {
+  /** Cold (client − server) minus the warm runs' median (client − server). */
+  readonly delayMs: number;
+  readonly coldGapMs: number;
+  readonly warmGapMs: number;
+}
+
+/** Which workflow ran: the plan's, or a GATE_WORKFLOW file; with the figures taken from its nodes. */
+export interface WorkflowInfo {
+  readonly source: 'plan' | 'custom';
+  readonly path: string;
+  readonly sha256: string;
+  /** The node steps and steps/s come from (KSampler / KSamplerAdvanced), when there is one. */
+  readonly samplerNode?: { readonly id: string; readonly classType: string };
+  readonly steps?: number;
+  readonly sampler?: string;
+  readonly checkpoint?: string;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/** This run's steps/s fell more than the allowed share below the best comparable run (see findRegression). */
+export interface Regression {
+  readonly stepsPerSecond: number;
+  readonly bestStepsPerSecond: number;
+  /** How far below the best, in percent. */
+  readonly percentBelow: number;
+  readonly thresholdPercent: number;
+  readonly best: HistoryEntry;
+  /** How many comparable runs were looked at (at most ten). */
+  readonly comparedRuns: number;
+}
+
 export interface HistoryEntry {
   readonly runId: string;
   readonly date: string;
@@ -56,6 +144,16 @@ export interface HistoryEntry {
   readonly device?: string;
   readonly elapsedS?: number;
   readonly stepsPerSecond?: number;
+  /** What makes two runs comparable (findRegression): the benchmark's parameters, from the workflow that ran. */
+  readonly checkpoint?: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly steps?: number;
+  readonly sampler?: string;
+  /** SHA-256 of a GATE_WORKFLOW file; absent for the plan's workflow. */
+  readonly workflowSha256?: string;
+  /** The run's timing was flagged implausible: its steps/s is never the best a later run is held to. */
+  readonly suspect?: boolean;
   readonly simulated: boolean;
   readonly verdicts: Readonly<Partial<Record<TruthId, Verdict>>>;
   readonly phaseVerdict: Verdict;
@@ -120,6 +218,23 @@ export interface BenchmarkReport {
     readonly cachedNodes?: readonly string[];
     readonly stepsPerSecond?: number;
     readonly nodes: readonly NodeTiming[];
+    /** Nodes ComfyUI ran, and answered from its cache, in the counted (cold) run. */
+    readonly nodesExecuted?: number;
+    readonly nodesCached?: number;
+    /** Set when the first attempt was answered from ComfyUI's cache and the run was queued again. */
+    readonly requeued?: Requeue;
+    /** Set when the timing looks implausible (e.g. steps/s no machine reaches): kept, but flagged. */
+    readonly suspect?: string;
+    /** Where the server's timestamps came from: the socket's messages or /history. */
+    readonly timingSource?: 'socket' | 'history';
+    readonly breakdown?: RunBreakdown;
+    readonly workflow?: WorkflowInfo;
+    /** Every generation: the cold one first, then the warm ones (GATE_RUNS). */
+    readonly runs?: readonly RunFigures[];
+    readonly warm?: WarmSummary;
+    readonly firstPromptDelay?: FirstPromptDelay;
+    /** Why warm runs were not made although GATE_RUNS asked for them. */
+    readonly warmSkipped?: string;
     readonly image?: { readonly path: string; readonly width: number; readonly height: number; readonly meanLuma: number; readonly stdDevLuma: number };
   };
   readonly gpu: {
@@ -140,18 +255,43 @@ export interface BenchmarkReport {
     readonly chartFile?: string;
   };
   readonly install: {
-    readonly checkpoint?: { readonly path: string; readonly sizeBytes: number; readonly sha256?: string; readonly tensorCount: number };
+    readonly checkpoint?: {
+      readonly path: string;
+      readonly sizeBytes: number;
+      readonly sha256?: string;
+      readonly tensorCount: number;
+      /** Why ComfyUI looks in the checkpoint's folder: "ComfyUI folder", "--base-directory", "extra_model_paths.yaml section a111", … */
+      readonly source?: string;
+    };
     readonly kohya?: { readonly configPath: string; readonly mixedPrecision?: string; readonly pythonVersion?: string };
-    readonly customNodes?: { readonly found: readonly string[]; readonly missing: readonly string[] };
+    readonly customNodes?: {
+      readonly found: readonly string[];
+      readonly missing: readonly string[];
+      /** Where each found pack and model is, and why ComfyUI looks there (the same labels as the checkpoint's `source`). */
+      readonly locations?: readonly { readonly name: string; readonly path: string; readonly source: string }[];
+    };
   };
   readonly truths: readonly TruthResult[];
   readonly phaseVerdict: Verdict;
   /** Global setup failed: no spec could run. */
   readonly setupError?: ErrorSummary;
+  /** Ctrl-C or SIGTERM ended the run: which signal, and what the gate was doing then. */
+  readonly interrupted?: { readonly signal: string; readonly during: string };
+  /** Why it failed or was slow, from the ComfyUI log and measurements around the generation. */
+  readonly diagnosis?: {
+    /** What was read: the log file, the attached server's /internal/logs, or why nothing could be. */
+    readonly source: string;
+    readonly lineCount?: number;
+    readonly findings: readonly Finding[];
+  };
+  /** Configuration warnings (an unknown COMFYUI_ variable, …), in the gate's own words. */
+  readonly warnings?: readonly string[];
   readonly logTail: readonly string[];
   readonly history: {
     readonly previous?: HistoryEntry;
     readonly best?: HistoryEntry;
     readonly trend: readonly HistoryEntry[];
+    /** Set when steps/s fell more than 20 % below the best of the last ten comparable runs. */
+    readonly regression?: Regression;
   };
 }

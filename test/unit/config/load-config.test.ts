@@ -79,8 +79,10 @@ describe('loadConfig defaults', () => {
         accelerateConfig: join(home, '.cache', 'huggingface', 'accelerate', 'default_config.yaml'),
         openposeModels: undefined,
       },
+      runs: 1,
       skip: [],
       simulated: false,
+      warnings: [],
     } satisfies GateConfig);
   });
 
@@ -133,6 +135,7 @@ describe('loadConfig overrides', () => {
       COMFYUI_PYTHON: python,
       COMFYUI_PORT: '8190',
       COMFYUI_FORCE_FP16: '0',
+      COMFYUI_ARGS: '--preview-method auto',
       COMFYUI_EXPECT_DEVICE: 'cuda',
       COMFYUI_READY_TIMEOUT_S: '45.5',
       GATE_CHECKPOINT: 'sd_xl_base_1.0.safetensors',
@@ -144,6 +147,7 @@ describe('loadConfig overrides', () => {
       GATE_CFG: '5.5',
       GATE_PROMPT: '  a lighthouse at dusk  ',
       GATE_SEED: '42',
+      GATE_RUNS: '3',
       GATE_BUDGET_S: '90',
       GATE_DEADLINE_S: '300',
       GATE_REPORT_DIR: 'out/gate',
@@ -162,7 +166,7 @@ describe('loadConfig overrides', () => {
         mode: 'boot',
         dir: comfyui.dir,
         python,
-        args: ['main.py', '--listen', '127.0.0.1', '--port', '8190'],
+        args: ['main.py', '--preview-method', 'auto', '--listen', '127.0.0.1', '--port', '8190'],
         env: { PYTORCH_ENABLE_MPS_FALLBACK: '1' },
         url: 'http://127.0.0.1:8190',
         port: 8190,
@@ -193,8 +197,10 @@ describe('loadConfig overrides', () => {
         accelerateConfig: '/etc/accelerate.yaml',
         openposeModels: ['body_pose_model.pth', 'hand_pose_model.pth'],
       },
+      runs: 3,
       skip: ['infra-02', 'gpu'],
       simulated: false,
+      warnings: [],
     } satisfies GateConfig);
   });
 

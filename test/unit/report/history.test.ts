@@ -3,7 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../../src/truths/benchmark-report';
-import { appendHistory, compareWithHistory, getHistoryPath, readHistory, toHistoryEntry } from '../../../src/report/history';
+import {
+  appendHistory,
+  compareWithHistory,
+  describeRegression,
+  findRegression,
+  findRegressionNow,
+  getHistoryPath,
+  readHistory,
+  toHistoryEntry,
+} from '../../../src/report/history';
+import { getMachineInfo } from '../../../src/machine/machine-info';
 import { PASSING_REPORT } from './sample-report';
 
 let reportDir: string;
@@ -77,7 +87,93 @@ describe('toHistoryEntry', () => {
       device: 'mps',
       elapsedS: 47.31,
       stepsPerSecond: 0.44,
+      checkpoint: 'anything-v5-PrtRE.safetensors',
+      width: 512,
+      height: 512,
+      steps: 20,
+      sampler: 'euler_ancestral',
     });
+  });
+
+  it("keeps a GATE_WORKFLOW run's own parameters and its SHA-256, not the configured ones", () => {
+    const { history: _history, ...report } = PASSING_REPORT;
+    const workflow = { source: 'custom' as const, path: '/w/sdxl.json', sha256: 'ab'.repeat(32), steps: 25, sampler: 'dpmpp_2m', width: 1024, height: 1024 };
+    const entry = toHistoryEntry({ ...report, benchmark: { ...report.benchmark, workflow } });
+    expect(entry).toMatchObject({ steps: 25, sampler: 'dpmpp_2m', width: 1024, height: 1024, workflowSha256: 'ab'.repeat(32) });
+    expect(entry).not.toHaveProperty('checkpoint');
+    expect(toHistoryEntry({ ...report, benchmark: { ...report.benchmark, suspect: '900 steps/s' } }).suspect).toBe(true);
+  });
+});
+
+// A run of the plan's benchmark on the M1 Pro at `stepsPerSecond`.
+function timed(runId: string, stepsPerSecond: number | undefined, changes: Partial<HistoryEntry> = {}): HistoryEntry {
+  return {
+    ...entry(runId, 47.3),
+    checkpoint: 'anything-v5-PrtRE.safetensors',
+    width: 512,
+    height: 512,
+    steps: 20,
+    sampler: 'euler_ancestral',
+    ...(stepsPerSecond === undefined ? {} : { stepsPerSecond }),
+    ...changes,
+  };
+}
+
+describe('findRegression', () => {
+  it('fires when steps/s is more than 20 % below the best of the last ten comparable runs, with both figures', () => {
+    const earlier = [timed('01-a', 0.5), timed('02-b', 0.44), timed('03-c', 0.46)];
+    const regression = findRegression(earlier, timed('04-d', 0.39));
+    expect(regression).toEqual({ stepsPerSecond: 0.39, bestStepsPerSecond: 0.5, percentBelow: 22, thresholdPercent: 20, best: timed('01-a', 0.5), comparedRuns: 3 });
+    expect(describeRegression(regression!)).toBe(
+      'steps/s regression: 0.39 steps/s is 22.0 % below 0.50 steps/s, the best of the last 3 comparable runs (run 01-a); more than 20 % below counts as a regression',
+    );
+  });
+
+  it('stays quiet at 20 % below or less, and with nothing to compare with', () => {
+    expect(findRegression([timed('01-a', 0.5)], timed('02-b', 0.4))).toBe(undefined);
+    expect(findRegression([], timed('02-b', 0.1))).toBe(undefined);
+    expect(findRegression([timed('01-a', 0.5)], timed('02-b', undefined))).toBe(undefined);
+    expect(findRegression([timed('01-a', undefined)], timed('02-b', 0.1))).toBe(undefined);
+  });
+
+  it.each([
+    ['another machine', { machine: 'M3 Max, macOS 15.5 arm64, 64 GB unified memory' }],
+    ['another checkpoint', { checkpoint: 'sd15.safetensors' }],
+    ['another width', { width: 768 }],
+    ['another height', { height: 768 }],
+    ['other steps', { steps: 30 }],
+    ['another sampler', { sampler: 'euler' }],
+    ['a simulated run', { simulated: true }],
+    ['another workflow', { workflowSha256: 'cd'.repeat(32) }],
+    ['an entry from before these fields', { checkpoint: undefined, width: undefined, height: undefined, steps: undefined, sampler: undefined }],
+  ])('does not compare with %s', (_what, changes) => {
+    expect(findRegression([timed('01-a', 5, changes as Partial<HistoryEntry>)], timed('02-b', 0.4))).toBe(undefined);
+  });
+
+  it('takes the best from the last ten comparable runs only', () => {
+    const earlier = [timed('01-fast', 9), ...Array.from({ length: 10 }, (_, index) => timed(`${String(index + 2).padStart(2, '0')}-run`, 0.5)), timed('13-other', 9, { steps: 30 })];
+    expect(findRegression(earlier, timed('14-now', 0.45))).toBe(undefined);
+    expect(findRegression(earlier, timed('14-now', 0.3))).toMatchObject({ bestStepsPerSecond: 0.5, comparedRuns: 10 });
+  });
+
+  it('never holds a run to a best whose timing was flagged suspect', () => {
+    expect(findRegression([timed('01-a', 900, { suspect: true }), timed('02-b', 0.5)], timed('03-c', 0.45))).toBe(undefined);
+  });
+
+  it('compares simulated runs with simulated ones', () => {
+    const sim = { simulated: true };
+    expect(findRegression([timed('01-a', 60, sim), timed('02-b', 0.5)], timed('03-c', 30, sim))).toMatchObject({ bestStepsPerSecond: 60, percentBelow: 50 });
+  });
+});
+
+describe('findRegressionNow', () => {
+  it('applies the rule to the run in progress against the history file, on this machine', async () => {
+    const machine = (await getMachineInfo()).description;
+    appendHistory(reportDir, timed('01-a', 22, { machine, simulated: true }));
+    const benchmark = { checkpoint: 'anything-v5-PrtRE.safetensors', width: 512, height: 512, steps: 20, sampler: 'euler_ancestral' };
+    await expect(findRegressionNow(reportDir, { runId: '02-b', simulated: true, benchmark, stepsPerSecond: 11 })).resolves.toMatchObject({ stepsPerSecond: 11, bestStepsPerSecond: 22, percentBelow: 50 });
+    await expect(findRegressionNow(reportDir, { runId: '02-b', simulated: false, benchmark, stepsPerSecond: 11 })).resolves.toBe(undefined);
+    await expect(findRegressionNow(reportDir, { runId: '02-b', simulated: true, benchmark })).resolves.toBe(undefined);
   });
 });
 
@@ -102,6 +198,11 @@ describe('compareWithHistory', () => {
   it('leaves out the current run if it is already in the file', () => {
     const current = entry('02-b', 47.3);
     expect(compareWithHistory([entry('01-a', 50), current], current)).toEqual({ previous: entry('01-a', 50), best: entry('01-a', 50), trend: [entry('01-a', 50), current] });
+  });
+
+  it('carries a regression when the rule fires', () => {
+    const regression = compareWithHistory([timed('01-a', 0.5)], timed('02-b', 0.3)).regression;
+    expect(regression).toMatchObject({ stepsPerSecond: 0.3, bestStepsPerSecond: 0.5, percentBelow: 40 });
   });
 
   it('has no previous or best without earlier timed runs, and a trend only of timed runs', () => {

@@ -6,6 +6,7 @@ import { describeBreakdown } from '../src/benchmark/describe-breakdown';
 import { describeRegression, findRegressionNow } from '../src/report/history';
 import { createProgressLine } from '../src/terminal/progress-line';
 import { attachGenerationEvidence } from '../src/checks/evidence';
+import { getOverBudgetHint } from '../src/checks/failure-hints';
 
 test(TRUTH_TITLES['generation-under-budget'], async (context) => {
   const config = getConfig();
@@ -24,5 +25,6 @@ test(TRUTH_TITLES['generation-under-budget'], async (context) => {
     createProgressLine().done(describeRegression(regression));
   }
   await attachGenerationEvidence(context);
+  if (result.elapsedS >= budgetS) context.task.meta.hint = getOverBudgetHint(result.nodes, result.elapsedS, budgetS);
   expect(result.elapsedS, `took ${result.elapsedS.toFixed(2)} s, over the ${budgetS} s budget\n${describeBreakdown(result.nodes)}`).toBeLessThan(budgetS);
 });

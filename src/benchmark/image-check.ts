@@ -32,7 +32,8 @@ export async function fetchImage(http: Pick<ComfyHttp, 'getImage'>, outcome: Run
   const imagePath = join(getStateDir(reportDir), IMAGE_FILE);
   mkdirSync(dirname(imagePath), { recursive: true });
   writeFileSync(imagePath, png);
-  const info = inspectPng(png);
+  // Checked against the size asked for before a byte is inflated: a bomb is refused from its header.
+  const info = inspectPng(png, { source: `${IMAGE_FILE} from /view`, ...(expectedImage === undefined ? {} : { expected: expectedImage }) });
   return {
     image: { path: IMAGE_FILE, width: info.width, height: info.height, meanLuma: round(info.meanLuma, 1), stdDevLuma: round(info.stdDevLuma, 1) },
     // Without a size the gate asked for, the image is held to its own size: black and flat still fail.

@@ -1,3 +1,5 @@
+import { startPressureWatch } from './pressure-watch';
+import { readState, type SetupRecord } from '../run-record/run-state';
 import { randomInt } from 'node:crypto';
 import type { GateConfig } from '../config/gate-config';
 import { getClientTime } from '../comfyui/clock';
@@ -42,7 +44,14 @@ interface Steps {
  * window and GPU samples in the run record for the GPU truth; measurements reach `record` even
  * when the run fails.
  */
-export async function runBenchmark(config: GateConfig, gate: GateContext, record: (measurements: Measurements) => void): Promise<BenchmarkResult> {
+export async function runBenchmark(config: GateConfig, gate: GateContext, recordMeasured: (measurements: Measurements) => void): Promise<BenchmarkResult> {
+  // What the pressure watch measured joins every later record, whatever the run does after the cold generation.
+  let pressure: Partial<Measurements> = {};
+  let last: Measurements = { nodes: [] };
+  const record = (measurements: Measurements) => {
+    last = measurements;
+    recordMeasured({ ...measurements, ...pressure });
+  };
   const http = createComfyHttp(gate.url, { requestTimeoutMs: 30_000 });
   const plan = getBenchmarkPlan(config);
   if (config.workflow !== undefined) {
@@ -53,9 +62,18 @@ export async function runBenchmark(config: GateConfig, gate: GateContext, record
       throw error;
     }
   }
+  const watch = await startPressureWatch(readState<SetupRecord>(gate.reportDir, 'setup')?.pid);
   const gpu = await startGpuWatch(config, gate.reportDir);
   const steps: Steps = { config, gate, http, plan, gpu, record };
-  const cold = await runCold(steps);
+  let cold: CountedGeneration;
+  try {
+    cold = await runCold(steps);
+  } finally {
+    const measured = await watch.finish();
+    pressure = { pressure: measured.pressure, pressureFindings: measured.findings };
+    record(last);
+    for (const finding of measured.findings) say(`${finding.title}: ${finding.cause}`);
+  }
   const coldFigures = getRunFigures(cold, 1, plan);
   saveSuccessWindow(gate.reportDir, cold.outcome, plan);
   if (coldFigures.suspect !== undefined) say(`suspect timing, kept but flagged: ${coldFigures.suspect}`);

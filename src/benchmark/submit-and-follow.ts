@@ -8,6 +8,8 @@ import type { ApiWorkflow } from '../comfyui/schemas';
 import { connectComfySocket } from '../comfyui/socket';
 import { createProgressLine } from '../terminal/progress-line';
 import type { GpuWatch } from './gpu-watch';
+import { QUEUED_PROMPT_STATE, type QueuedPromptRecord } from '../run-record/generation-record';
+import { removeState, writeState } from '../run-record/run-state';
 
 /** One prompt queued and followed to its end. */
 export interface Attempt {
@@ -42,6 +44,8 @@ export async function submitAndFollow(workflow: ApiWorkflow, settings: FollowSet
   try {
     const { promptId } = await http.queuePrompt(workflow, clientId);
     const submitRoundTripMs = getClientTime() - submittedAt;
+    // On Ctrl-C in attach mode the main process cancels this prompt, and only this one.
+    writeState(config.reportDir, QUEUED_PROMPT_STATE, { url, promptId } satisfies QueuedPromptRecord);
     stopWatchdog = gpu.watchGeneration(submittedAt, watchdog);
     const outcome = await followPrompt({
       http,
@@ -61,6 +65,7 @@ export async function submitAndFollow(workflow: ApiWorkflow, settings: FollowSet
     progress.done(`${label.ended} failed after ${((getClientTime() - submittedAt) / 1000).toFixed(1)} s`);
     throw error;
   } finally {
+    removeState(config.reportDir, QUEUED_PROMPT_STATE);
     socket?.close();
     stopWatchdog();
   }

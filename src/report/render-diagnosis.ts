@@ -25,6 +25,7 @@ export function renderDiagnosisSection(report: BenchmarkReport): string {
     for (const evidence of finding.evidence) lines.push(`  - Line ${evidence.line}: ${oneLine(evidence.text, 300)}`);
     if (finding.more !== undefined) lines.push(`  - … and ${finding.more} more matching lines`);
   }
+  lines.push('', renderPressureLine(report));
   const info = (diagnosis.findings ?? []).filter((finding) => finding.severity === 'info');
   if (info.length > 0) lines.push('', `Also seen: ${info.map((finding) => oneLine(`${finding.title} (${finding.cause})`, 300)).join('; ')}`);
   return lines.join('\n');
@@ -55,4 +56,17 @@ export function explainWithDiagnosis(report: BenchmarkReport, reason: string): s
   if (cpu === undefined || !reason.includes('(CPU fallback?)')) return reason;
   const where = cpu.evidence[0] === undefined ? '' : ` (log line ${cpu.evidence[0].line}: ${cpu.evidence[0].text})`;
   return reason.replace('(CPU fallback?)', `(ComfyUI runs on the CPU${where})`);
+}
+
+/** The measurements around the generation, or why there are none. */
+function renderPressureLine(report: BenchmarkReport): string {
+  const pressure = report.benchmark.pressure;
+  if (pressure === undefined) return 'Measured during the generation: n/a (the generation did not run)';
+  if (pressure.skipped !== undefined) return `Measured during the generation: n/a (${oneLine(pressure.skipped)})`;
+  const parts = [
+    pressure.swapBeforeMiB === undefined || pressure.swapAfterMiB === undefined ? undefined : `swap in use ${pressure.swapBeforeMiB} → ${pressure.swapAfterMiB} MiB`,
+    pressure.speedLimitPercent === undefined ? undefined : `CPU speed limit ${pressure.speedLimitPercent} %`,
+    pressure.comfyuiPeakRssMiB === undefined ? "ComfyUI's peak memory n/a (attach mode: the gate does not know its process)" : `ComfyUI's peak memory ${pressure.comfyuiPeakRssMiB} MiB`,
+  ].filter((part): part is string => part !== undefined);
+  return `Measured during the generation: ${parts.join('; ')}`;
 }

@@ -41,6 +41,11 @@ export function writeState(reportDir: string, name: string, data: unknown): void
   writeFileAtomic(join(getStateDir(reportDir), `${name}.json`), `${JSON.stringify(data, null, 2)}\n`);
 }
 
+/** Drops one part of the run record (nothing happens when it is not there). */
+export function removeState(reportDir: string, name: string): void {
+  rmSync(join(getStateDir(reportDir), `${name}.json`), { force: true });
+}
+
 /** Reads one part of the run record; undefined when that part was never written. */
 export function readState<T>(reportDir: string, name: string): T | undefined {
   try {

@@ -217,6 +217,16 @@ export interface BenchmarkReport {
     /** Nodes the server answered from its cache (an attached, warm server). */
     readonly cachedNodes?: readonly string[];
     readonly stepsPerSecond?: number;
+    /** Measured around the cold generation (Mac): swap, CPU speed limit, ComfyUI's peak memory. */
+    readonly pressure?: {
+      readonly swapBeforeMiB?: number;
+      readonly swapAfterMiB?: number;
+      readonly speedLimitPercent?: number;
+      readonly comfyuiPeakRssMiB?: number;
+      readonly skipped?: string;
+    };
+    /** Findings from those measurements (swap growth, throttling), for the diagnosis. */
+    readonly pressureFindings?: readonly Finding[];
     readonly nodes: readonly NodeTiming[];
     /** Nodes ComfyUI ran, and answered from its cache, in the counted (cold) run. */
     readonly nodesExecuted?: number;

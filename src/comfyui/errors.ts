@@ -1,7 +1,10 @@
 import { GateError } from '../errors';
+import { sanitizeLine } from '../text/sanitize';
+import { formatBytes, formatSeconds } from './exchange-limits';
 import { formatPromptRejection, getMissingCheckpoint } from './node-errors';
 import type { ExecutionErrorData, PromptRejection } from './schemas';
-import { getExcerpt } from './text';
+
+// Every piece of server text in a message, hint or context passes through sanitizeLine here.
 
 const START_HINT = 'Is ComfyUI running? Start it, or check COMFYUI_URL / COMFYUI_PORT.';
 
@@ -10,9 +13,10 @@ export class ComfyUnreachableError extends GateError {
   readonly url: string;
 
   constructor({ url, reason, cause }: { url: string; reason: string; cause?: unknown }) {
-    super('COMFY_UNREACHABLE', `ComfyUI did not answer at ${url}: ${reason}`, {
+    const shown = sanitizeLine(reason);
+    super('COMFY_UNREACHABLE', `ComfyUI did not answer at ${url}: ${shown}`, {
       hint: START_HINT,
-      context: { url, reason },
+      context: { url, reason: shown },
       cause,
     });
     this.url = url;
@@ -22,17 +26,21 @@ export class ComfyUnreachableError extends GateError {
 /** The server answered with a status the gate did not expect. */
 export class ComfyHttpError extends GateError {
   readonly status: number;
-  readonly body: string;
+  /** The raw body (server text): not enumerable, so it is never serialised or printed with the error. */
+  declare readonly body: string;
 
   constructor({ method, url, status, body }: { method: string; url: string; status: number; body: string }) {
-    const excerpt = getExcerpt(body);
+    const excerpt = sanitizeLine(body);
     const shown = excerpt === '' ? '(empty body)' : excerpt;
     super('COMFY_HTTP_STATUS', `${method} ${url} answered ${status}: ${shown}`, {
-      hint: 'Check that COMFYUI_URL points at ComfyUI (not another service) and read the ComfyUI log.',
+      hint:
+        status >= 500
+          ? "ComfyUI failed while answering: read ComfyUI's log (the traceback there says why), and restart it if it keeps failing."
+          : 'Check that COMFYUI_URL points at ComfyUI (not another service) and read the ComfyUI log.',
       context: { method, url, status, body: excerpt },
     });
     this.status = status;
-    this.body = body;
+    keepRaw(this, 'body', body);
   }
 }
 
@@ -41,17 +49,62 @@ export class ComfyResponseError extends GateError {
   readonly issues: readonly string[];
 
   constructor({ method, url, issues, body }: { method: string; url: string; issues: readonly string[]; body: string }) {
-    super('COMFY_BAD_RESPONSE', `${method} ${url} returned an unexpected body: ${issues.join('; ')}`, {
+    const shown = issues.map((issue) => sanitizeLine(issue, 200));
+    super('COMFY_BAD_RESPONSE', `${method} ${url} returned an unexpected body: ${shown.join('; ')}`, {
       hint: 'This ComfyUI version answers differently than the gate expects; check the version in GET /system_stats.',
-      context: { method, url, issues: [...issues], body: getExcerpt(body) },
+      context: { method, url, issues: shown, body: sanitizeLine(body) },
     });
     this.issues = issues;
   }
 }
 
+/** The whole exchange (connect, headers, body) did not finish before its deadline. */
+export class ComfyTimeoutError extends GateError {
+  readonly url: string;
+
+  constructor(info: { method: string; url: string; timeoutMs: number; receivedBytes: number; headersReceived: boolean; cause?: unknown }) {
+    const { method, url, timeoutMs, receivedBytes, headersReceived, cause } = info;
+    const reason = `no complete answer within ${formatSeconds(timeoutMs)}`;
+    const progress = headersReceived ? `received ${receivedBytes} bytes so far` : 'no response headers';
+    super('COMFY_TIMEOUT', `${method} ${url}: ${reason} (${progress})`, {
+      hint: 'ComfyUI accepted the connection but answered too slowly: it may be stuck or overloaded; read its log, and restart it if it stays this slow.',
+      context: { method, url, timeoutMs, receivedBytes, reason },
+      cause,
+    });
+    this.url = url;
+  }
+}
+
+/** The answer is larger than the cap for its endpoint: refused before (or while) reading it. */
+export class ComfyTooLargeError extends GateError {
+  constructor(info: { method: string; url: string; limitBytes: number; declaredBytes?: number; receivedBytes?: number }) {
+    const { method, url, limitBytes, declaredBytes, receivedBytes } = info;
+    const seen = declaredBytes === undefined ? `${receivedBytes ?? 0} bytes received when the gate stopped reading` : `content-length ${declaredBytes}`;
+    super('COMFY_TOO_LARGE', `${method} ${url}: answer larger than ${formatBytes(limitBytes)} (${seen}): refused`, {
+      hint: "ComfyUI's answers here are far smaller: check that COMFYUI_URL points at ComfyUI itself, not at a proxy or another service.",
+      context: { method, url, limitBytes, declaredBytes: declaredBytes ?? null, receivedBytes: receivedBytes ?? null },
+    });
+  }
+}
+
+/** A 3xx answer: the gate never follows a redirect, so where it pointed is shown instead. */
+export class ComfyRedirectError extends GateError {
+  readonly status: number;
+
+  constructor({ method, url, status, location }: { method: string; url: string; status: number; location: string | undefined }) {
+    const target = location === undefined || location === '' ? '(no Location header)' : sanitizeLine(location, 200);
+    super('COMFY_REDIRECT', `${method} ${url} answered ${status} → ${target} (the gate does not follow redirects)`, {
+      hint: 'Point COMFYUI_URL straight at ComfyUI (the address it prints at start-up, "To see the GUI go to: http://127.0.0.1:8188"), not at a proxy or a login page.',
+      context: { method, url, status, location: target },
+    });
+    this.status = status;
+  }
+}
+
 /** POST /prompt answered 400: ComfyUI rejected the workflow before running it. */
 export class PromptRejectedError extends GateError {
-  readonly body: PromptRejection;
+  /** The parsed 400 body (server text): not enumerable, so it is never serialised or printed with the error. */
+  declare readonly body: PromptRejection;
 
   constructor({ url, body }: { url: string; body: PromptRejection }) {
     const checkpoint = getMissingCheckpoint(body);
@@ -59,10 +112,14 @@ export class PromptRejectedError extends GateError {
       hint:
         checkpoint === undefined
           ? 'Fix the workflow, or install the nodes and models it needs, then run again.'
-          : `Put ${checkpoint} into ComfyUI's models/checkpoints folder (or configure one of the installed checkpoints).`,
-      context: { url, errorType: body.error.type, nodes: Object.keys(body.node_errors ?? {}) },
+          : `Put ${sanitizeLine(checkpoint, 200)} into ComfyUI's models/checkpoints folder (or configure one of the installed checkpoints).`,
+      context: {
+        url,
+        errorType: sanitizeLine(body.error.type, 100),
+        nodes: Object.keys(body.node_errors ?? {}).map((id) => sanitizeLine(id, 50)),
+      },
     });
-    this.body = body;
+    keepRaw(this, 'body', body);
   }
 }
 
@@ -75,25 +132,27 @@ export interface ExecutionFailure {
 /** The run started but a node raised an exception (`execution_error`). */
 export class ExecutionFailedError extends GateError {
   readonly promptId: string;
-  readonly data: ExecutionErrorData | undefined;
+  /** The whole execution_error payload (server text): not enumerable, so it is never serialised or printed with the error. */
+  declare readonly data: ExecutionErrorData | undefined;
 
   constructor({ promptId, data }: ExecutionFailure) {
-    const where = data === undefined ? `prompt ${promptId}` : `node ${data.node_id} (${data.node_type})`;
-    const what = data === undefined ? 'status error without details' : `${data.exception_type}: ${data.exception_message.trim()}`;
+    const shown = data === undefined ? undefined : getShownFailure(data);
+    const where = shown === undefined ? `prompt ${promptId}` : `node ${shown.nodeId} (${shown.nodeType})`;
+    const what = shown === undefined ? 'status error without details' : `${shown.exceptionType}: ${shown.exceptionMessage}`;
     super('EXECUTION_FAILED', `ComfyUI failed while running ${where}: ${what}`, {
       hint: 'Read the traceback in the ComfyUI log; a truncated or corrupt model file is a common cause.',
       context: {
         promptId,
-        nodeId: data?.node_id ?? null,
-        nodeType: data?.node_type ?? null,
-        exceptionType: data?.exception_type ?? null,
-        exceptionMessage: data?.exception_message.trim() ?? null,
-        tracebackFirst: data?.traceback[0]?.trim() ?? null,
-        tracebackLast: data?.traceback.at(-1)?.trim() ?? null,
+        nodeId: shown?.nodeId ?? null,
+        nodeType: shown?.nodeType ?? null,
+        exceptionType: shown?.exceptionType ?? null,
+        exceptionMessage: shown?.exceptionMessage ?? null,
+        tracebackFirst: shown?.tracebackFirst ?? null,
+        tracebackLast: shown?.tracebackLast ?? null,
       },
     });
     this.promptId = promptId;
-    this.data = data;
+    keepRaw(this, 'data', data);
   }
 }
 
@@ -102,10 +161,12 @@ export class ExecutionInterruptedError extends GateError {
   readonly promptId: string;
 
   constructor({ promptId, nodeId, nodeType }: { promptId: string; nodeId?: string | null; nodeType?: string | null }) {
-    const where = nodeId == null ? '' : ` at node ${nodeId}${nodeType == null ? '' : ` (${nodeType})`}`;
+    const id = nodeId == null ? null : sanitizeLine(nodeId, 50);
+    const type = nodeType == null ? null : sanitizeLine(nodeType, 100);
+    const where = id === null ? '' : ` at node ${id}${type === null ? '' : ` (${type})`}`;
     super('EXECUTION_INTERRUPTED', `ComfyUI interrupted run ${promptId}${where}`, {
       hint: 'Something sent POST /interrupt (another client, or Cancel in the ComfyUI page); run again without interfering.',
-      context: { promptId, nodeId: nodeId ?? null, nodeType: nodeType ?? null },
+      context: { promptId, nodeId: id, nodeType: type },
     });
     this.promptId = promptId;
   }
@@ -116,7 +177,8 @@ export class RunDeadlineError extends GateError {
   readonly promptId: string;
 
   constructor(info: { promptId: string; budgetMs: number; elapsedMs: number; lastSeen: string; interruptSent: boolean }) {
-    const { promptId, budgetMs, elapsedMs, lastSeen, interruptSent } = info;
+    const { promptId, budgetMs, elapsedMs, interruptSent } = info;
+    const lastSeen = sanitizeLine(info.lastSeen);
     const interrupt = interruptSent ? 'sent POST /interrupt' : 'POST /interrupt failed';
     super(
       'RUN_DEADLINE',
@@ -135,7 +197,9 @@ export class ComfyStoppedError extends GateError {
   readonly promptId: string;
 
   constructor(info: { url: string; promptId: string; reason: string; socketClosed: boolean; lastSeen: string; cause?: unknown }) {
-    const { url, promptId, reason, socketClosed, lastSeen, cause } = info;
+    const { url, promptId, socketClosed, cause } = info;
+    const reason = sanitizeLine(info.reason);
+    const lastSeen = sanitizeLine(info.lastSeen);
     const socket = socketClosed ? 'the WebSocket closed' : 'the WebSocket went silent';
     super(
       'COMFY_STOPPED',
@@ -161,4 +225,22 @@ export class WorkflowError extends GateError {
     });
     this.issues = issues;
   }
+}
+
+// Raw server payloads stay reachable for code, but out of JSON, Vitest's error print-out and reports.
+function keepRaw(target: object, name: string, value: unknown): void {
+  Object.defineProperty(target, name, { value, enumerable: false, writable: false, configurable: false });
+}
+
+// The execution_error fields a message shows, each made inert and one line.
+function getShownFailure(data: ExecutionErrorData) {
+  const shown = (text: string | undefined, max?: number) => (text === undefined ? null : sanitizeLine(text.trim(), max));
+  return {
+    nodeId: sanitizeLine(data.node_id, 50),
+    nodeType: sanitizeLine(data.node_type, 100),
+    exceptionType: sanitizeLine(data.exception_type, 200),
+    exceptionMessage: sanitizeLine(data.exception_message.trim()),
+    tracebackFirst: shown(data.traceback[0]),
+    tracebackLast: shown(data.traceback.at(-1)),
+  };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ComfyHttpError, ComfyResponseError, PromptRejectedError } from './errors';
+import { BODY_LIMITS } from './exchange-limits';
 import { assertStatus, parseJsonBody, sendRequest } from './http-request';
 import type { RawResponse } from './http-request';
 import {
@@ -40,6 +41,8 @@ export interface ComfyHttp {
   getHistoryEntry(promptId: string, options?: CallOptions): Promise<HistoryEntry | undefined>;
   getImage(ref: ImageRef): Promise<Buffer>;
   interrupt(options?: InterruptOptions): Promise<void>;
+  /** Takes a prompt that has not started off the queue (`POST /queue {"delete": [id]}`); a no-op for a running or finished one. */
+  deleteQueuedPrompt(promptId: string, options?: CallOptions): Promise<void>;
   getObjectInfoClasses(): Promise<string[]>;
   getCheckpoints(): Promise<string[]>;
 }
@@ -55,22 +58,22 @@ const checkpointLoaderInfoSchema = z.looseObject({
 /** Creates a client for the ComfyUI server at `baseUrl` (e.g. `http://127.0.0.1:8188`). */
 export function createComfyHttp(baseUrl: string, { requestTimeoutMs }: ComfyHttpOptions): ComfyHttp {
   const base = baseUrl.replace(/\/+$/, '');
-  const get = (path: string, options?: CallOptions) =>
-    sendRequest('GET', `${base}${path}`, { timeoutMs: options?.timeoutMs ?? requestTimeoutMs });
-  const post = (path: string, json?: unknown, options?: CallOptions) =>
-    sendRequest('POST', `${base}${path}`, { timeoutMs: options?.timeoutMs ?? requestTimeoutMs, json });
+  const get = (path: string, maxBytes: number, options?: CallOptions) =>
+    sendRequest('GET', `${base}${path}`, { timeoutMs: options?.timeoutMs ?? requestTimeoutMs, maxBytes });
+  const post = (path: string, maxBytes: number, json?: unknown, options?: CallOptions) =>
+    sendRequest('POST', `${base}${path}`, { timeoutMs: options?.timeoutMs ?? requestTimeoutMs, maxBytes, json });
 
   return {
     baseUrl: base,
 
     async getSystemStats(options) {
-      const response = await get('/system_stats', options);
+      const response = await get('/system_stats', BODY_LIMITS.systemStats, options);
       assertStatus(response);
       return parseJsonBody(response, systemStatsSchema);
     },
 
     async queuePrompt(workflow, clientId) {
-      const response = await post('/prompt', { prompt: workflow, client_id: clientId });
+      const response = await post('/prompt', BODY_LIMITS.prompt, { prompt: workflow, client_id: clientId });
       if (response.status === 400) throw getRejection(response);
       assertStatus(response);
       const body = parseJsonBody(response, queuedPromptSchema);
@@ -78,7 +81,7 @@ export function createComfyHttp(baseUrl: string, { requestTimeoutMs }: ComfyHttp
     },
 
     async getHistoryEntry(promptId, options) {
-      const response = await get(`/history/${encodeURIComponent(promptId)}`, options);
+      const response = await get(`/history/${encodeURIComponent(promptId)}`, BODY_LIMITS.history, options);
       assertStatus(response);
       const history = parseJsonBody(response, z.record(z.string(), z.unknown()));
       if (!(promptId in history)) return undefined;
@@ -92,7 +95,7 @@ export function createComfyHttp(baseUrl: string, { requestTimeoutMs }: ComfyHttp
 
     async getImage(ref) {
       const query = new URLSearchParams({ filename: ref.filename, subfolder: ref.subfolder, type: ref.type });
-      const response = await get(`/view?${query.toString()}`);
+      const response = await get(`/view?${query.toString()}`, BODY_LIMITS.view);
       assertStatus(response);
       const isPng = response.contentType.startsWith('image/png') && response.body.subarray(0, 8).equals(PNG_SIGNATURE);
       if (!isPng) {
@@ -104,23 +107,27 @@ export function createComfyHttp(baseUrl: string, { requestTimeoutMs }: ComfyHttp
 
     async interrupt(options) {
       const json = options?.promptId === undefined ? undefined : { prompt_id: options.promptId };
-      assertStatus(await post('/interrupt', json, options));
+      assertStatus(await post('/interrupt', BODY_LIMITS.small, json, options));
+    },
+
+    async deleteQueuedPrompt(promptId, options) {
+      assertStatus(await post('/queue', BODY_LIMITS.small, { delete: [promptId] }, options));
     },
 
     async getObjectInfoClasses() {
-      const response = await get('/object_info');
+      const response = await get('/object_info', BODY_LIMITS.objectInfo);
       assertStatus(response);
       return Object.keys(parseJsonBody(response, z.record(z.string(), z.unknown())));
     },
 
     async getCheckpoints() {
-      const response = await get('/models/checkpoints');
+      const response = await get('/models/checkpoints', BODY_LIMITS.models);
       if (response.status !== 404) {
         assertStatus(response);
         return parseJsonBody(response, z.array(z.string()));
       }
       // Servers without /models/<folder> still list checkpoints as the loader's allowed values.
-      const info = await get('/object_info/CheckpointLoaderSimple');
+      const info = await get('/object_info/CheckpointLoaderSimple', BODY_LIMITS.objectInfo);
       assertStatus(info);
       return parseJsonBody(info, checkpointLoaderInfoSchema).CheckpointLoaderSimple.input.required.ckpt_name[0];
     },

@@ -1,7 +1,10 @@
 import { request } from 'undici';
 import type { z } from 'zod';
-import { ComfyHttpError, ComfyResponseError, ComfyUnreachableError } from './errors';
+import { GateError } from '../errors';
+import { ComfyHttpError, ComfyRedirectError, ComfyResponseError, ComfyTimeoutError, ComfyTooLargeError, ComfyUnreachableError } from './errors';
+import { BODY_LIMITS } from './exchange-limits';
 import { describeConnectionError, getErrorCode } from './net-errors';
+import { discardBody, readCappedBody } from './read-capped-body';
 import { formatIssues } from './schemas';
 
 /** A whole HTTP answer, body read to the end. */
@@ -14,30 +17,68 @@ export interface RawResponse {
 }
 
 export interface SendOptions {
+  /** One deadline for the whole exchange: connect, headers and the last byte of the body. */
   readonly timeoutMs: number;
+  /** The most body bytes this endpoint may answer with (see BODY_LIMITS; default BODY_LIMITS.small, 1 MiB). */
+  readonly maxBytes?: number;
   /** Sent as JSON when present. */
   readonly json?: unknown;
 }
 
-/** One request with a hard overall timeout; any connection-level failure becomes ComfyUnreachableError. */
-export async function sendRequest(method: 'GET' | 'POST', url: string, { timeoutMs, json }: SendOptions): Promise<RawResponse> {
-  const signal = AbortSignal.timeout(timeoutMs);
+/** undici's own timers only back up the deadline signal, so that one message explains every timeout. */
+const UNDICI_TIMER_SLACK_MS = 1000;
+
+/**
+ * One exchange, the one way the gate reads an HTTP answer from ComfyUI (the client and the probe
+ * both come here). It fails with ComfyTimeoutError when the whole exchange outlives `timeoutMs`,
+ * ComfyTooLargeError when the body passes `maxBytes` (at once for a declared content-length),
+ * ComfyRedirectError for a 3xx (never followed), ComfyUnreachableError for connection failures.
+ */
+export async function sendRequest(method: 'GET' | 'POST', url: string, options: SendOptions): Promise<RawResponse> {
+  const { timeoutMs, maxBytes = BODY_LIMITS.small, json } = options;
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const progress = { received: 0 };
+  let headersReceived = false;
   try {
     const response = await request(url, {
       method,
-      signal,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
+      signal: deadline,
+      headersTimeout: timeoutMs + UNDICI_TIMER_SLACK_MS,
+      bodyTimeout: timeoutMs + UNDICI_TIMER_SLACK_MS,
       ...(json === undefined ? {} : { body: JSON.stringify(json), headers: { 'content-type': 'application/json' } }),
     });
-    const body = Buffer.from(await response.body.arrayBuffer());
-    const contentType = response.headers['content-type'];
-    return { method, url, status: response.statusCode, contentType: String(contentType ?? ''), body };
+    headersReceived = true;
+    const status = response.statusCode;
+    if (isRedirect(status)) {
+      discardBody(response.body);
+      throw new ComfyRedirectError({ method, url, status, location: getHeader(response.headers, 'location') });
+    }
+    const declaredBytes = Number(getHeader(response.headers, 'content-length') ?? Number.NaN);
+    if (declaredBytes > maxBytes) {
+      discardBody(response.body);
+      throw new ComfyTooLargeError({ method, url, limitBytes: maxBytes, declaredBytes });
+    }
+    const body = await readCappedBody(response.body, maxBytes, progress);
+    if (body === undefined) throw new ComfyTooLargeError({ method, url, limitBytes: maxBytes, receivedBytes: progress.received });
+    return { method, url, status, contentType: getHeader(response.headers, 'content-type') ?? '', body };
   } catch (error) {
+    if (error instanceof GateError) throw error;
     if (getErrorCode(error) === 'UND_ERR_INVALID_ARG') throw error; // a bug in the caller, not the server
-    const reason = signal.aborted ? `no answer within ${timeoutMs} ms` : describeConnectionError(error, timeoutMs);
-    throw new ComfyUnreachableError({ url, reason, cause: error });
+    if (deadline.aborted || getErrorCode(error)?.endsWith('TIMEOUT') === true) {
+      throw new ComfyTimeoutError({ method, url, timeoutMs, receivedBytes: progress.received, headersReceived, cause: error });
+    }
+    throw new ComfyUnreachableError({ url, reason: describeConnectionError(error, timeoutMs), cause: error });
   }
+}
+
+// 304 answers a conditional request, which the gate never sends: it stays an unexpected status.
+function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400 && status !== 304;
+}
+
+function getHeader(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Throws ComfyHttpError unless the status is the expected one. */

@@ -1,13 +1,17 @@
+import { sanitizeLine } from '../text/sanitize';
 import type { NodeValidationError, PromptRejection } from './schemas';
-import { getExcerpt } from './text';
 
-/** Readable text for a rejected POST /prompt: one line per node error, or the top-level error. A string is a non-JSON body. */
+/**
+ * Readable text for a rejected POST /prompt: one line per node error, or the top-level error. A
+ * string is a non-JSON body. Each line is server text made inert (sanitizeLine): it cannot break
+ * into lines of its own.
+ */
 export function formatPromptRejection(body: PromptRejection | string): string {
-  if (typeof body === 'string') return `ComfyUI answered with a non-JSON body: ${getExcerpt(body) || '(empty)'}`;
+  if (typeof body === 'string') return `ComfyUI answered with a non-JSON body: ${sanitizeLine(body) || '(empty)'}`;
   const lines = getNodeErrorEntries(body).map(({ nodeId, classType, error }) => formatNodeError(nodeId, classType, error));
-  if (lines.length > 0) return lines.join('\n');
+  if (lines.length > 0) return lines.map((line) => sanitizeLine(line, 500)).join('\n');
   const { message, details } = body.error;
-  return details === undefined || details === '' || details === message ? message : `${message} (${details})`;
+  return sanitizeLine(details === undefined || details === '' || details === message ? message : `${message} (${details})`, 500);
 }
 
 /** The checkpoint name a rejection says is not installed, if that is what it says. */

@@ -1,4 +1,4 @@
-import { ComfyUnreachableError } from './errors';
+import { ComfyTimeoutError, ComfyUnreachableError } from './errors';
 import type { ComfyHttp } from './http-client';
 import type { HistoryEntry } from './schemas';
 
@@ -15,7 +15,7 @@ export interface HistoryPollOptions {
   /** The prompt has a history entry: it has ended. */
   readonly onEntry: (entry: HistoryEntry) => void;
   /** GET /history failed twice in a row, ≥ 500 ms apart, with the connection refused, reset or timed out. */
-  readonly onGone: (lastError: ComfyUnreachableError) => void;
+  readonly onGone: (lastError: ComfyUnreachableError | ComfyTimeoutError) => void;
   /** Any other failure (unexpected status, malformed body): not worth retrying. */
   readonly onError: (error: unknown) => void;
 }
@@ -44,7 +44,7 @@ export function createHistoryPoll(options: HistoryPollOptions): HistoryPoll {
       if (entry !== undefined) return onEntry(entry);
     } catch (error) {
       if (stopped) return;
-      if (!(error instanceof ComfyUnreachableError)) return onError(error);
+      if (!(error instanceof ComfyUnreachableError || error instanceof ComfyTimeoutError)) return onError(error);
       const failedAt = now();
       firstFailureAt ??= failedAt;
       if (failedAt - firstFailureAt >= GONE_AFTER_FAILURES_SPACED_MS) return onGone(error);

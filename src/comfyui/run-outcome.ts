@@ -16,6 +16,9 @@ export interface StepEvent {
   readonly node: string | null;
 }
 
+/** Where the end of a run was timed: the socket's terminal message, or the server timestamps in /history. */
+export type TimingSource = 'socket' | 'history';
+
 /** A finished, successful run. */
 export interface RunOutcome {
   readonly promptId: string;
@@ -24,14 +27,23 @@ export interface RunOutcome {
   readonly fallbackReason?: string;
   /** Client clock, epoch ms. */
   readonly submittedAt: number;
+  /** When the run ended on the client clock; with timingSource 'history', mapped from the server's end timestamp. */
   readonly completedAt: number;
-  /** Server wall clock, epoch ms, from execution_start and the terminal event. */
+  readonly timingSource: TimingSource;
+  /** Server wall clock, epoch ms, from execution_start and the terminal event (from /history's status messages when followed there). */
   readonly serverStart?: number;
   readonly serverEnd?: number;
   readonly nodes: readonly NodeTiming[];
+  /** Nodes ComfyUI answered from its cache (`execution_cached`), as it listed them. */
+  readonly cachedNodeIds: readonly string[];
+  /** Nodes that ran for this prompt, in execution order as far as it was seen. */
+  readonly executedNodeIds: readonly string[];
+  /** @deprecated the same list as cachedNodeIds. */
   readonly cachedNodes: readonly string[];
   readonly steps: readonly StepEvent[];
   readonly images: readonly ImageRef[];
+  /** Set when the timings are not plausible for a real generation (see getSuspicion): why. */
+  readonly suspect?: string;
 }
 
 export interface NodeSeconds {

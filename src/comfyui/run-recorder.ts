@@ -1,15 +1,11 @@
+import { getPlannedSteps, getSamplerNodeIds, getSuspicion } from './judge-plausibility';
+import { readHistoryEntry } from './read-history-entry';
+import { getClientSeconds, getServerSeconds, getStepsPerSecond } from './run-outcome';
 import type { NodeTiming, RunOutcome, StepEvent } from './run-outcome';
-import { executionErrorDataSchema, executionInterruptedDataSchema } from './schemas';
-import type {
-  ApiWorkflow,
-  ExecutionErrorData,
-  ExecutionInterruptedData,
-  HistoryEntry,
-  ImageRef,
-  KnownComfyMessage,
-} from './schemas';
+import { getClientEndFromServer, updateClockOffset } from './server-clock';
+import type { ApiWorkflow, ExecutionErrorData, ExecutionInterruptedData, HistoryEntry, ImageRef, KnownComfyMessage } from './schemas';
 
-/** How a run ended; `at` is the client time it became known. */
+/** How a run ended; `at` is the client time it ended (for a history ending: mapped from the server's timestamp). */
 export type RunTerminal =
   | { readonly kind: 'success'; readonly at: number }
   | { readonly kind: 'error'; readonly at: number; readonly data?: ExecutionErrorData }
@@ -28,10 +24,13 @@ export class RunRecorder {
   readonly #nodes: NodeTiming[] = [];
   readonly #steps: StepEvent[] = [];
   readonly #images: ImageRef[] = [];
-  #cachedNodes: string[] = [];
+  #cachedNodeIds: string[] = [];
+  readonly #executedNodeIds: string[] = [];
   #open: OpenNode | undefined;
   #serverStart: number | undefined;
   #serverEnd: number | undefined;
+  #clockOffset: number | undefined;
+  #lastMessageAt: number | undefined;
   #lastSeen = 'nothing for this prompt yet';
 
   constructor({ promptId, submittedAt, workflow }: { promptId: string; submittedAt: number; workflow?: ApiWorkflow }) {
@@ -42,6 +41,10 @@ export class RunRecorder {
 
   /** Records one message of this prompt; returns the terminal state when the message ends the run. */
   record(message: KnownComfyMessage, at: number): RunTerminal | undefined {
+    this.#lastMessageAt = at;
+    if ('timestamp' in message.data && typeof message.data.timestamp === 'number') {
+      this.#clockOffset = updateClockOffset(this.#clockOffset, at, message.data.timestamp);
+    }
     const since = this.#since(at);
     switch (message.type) {
       case 'execution_start':
@@ -49,13 +52,14 @@ export class RunRecorder {
         this.#lastSeen = `execution_start ${since}`;
         return undefined;
       case 'execution_cached':
-        this.#cachedNodes = [...message.data.nodes];
+        this.#cachedNodeIds = [...message.data.nodes];
         return undefined;
       case 'executing':
         if (message.data.node === null) return this.#end({ kind: 'success', at }); // older servers' completion marker
         if (this.#open?.id !== message.data.node) {
           this.#closeOpenNode(at);
           this.#open = { id: message.data.node, startedAt: at };
+          this.#noteExecuted([message.data.node]);
         }
         this.#lastSeen = `node ${this.#describeNode(message.data.node)} started ${since}`;
         return undefined;
@@ -85,42 +89,60 @@ export class RunRecorder {
     }
   }
 
-  /** Completes the record from a finished history entry (status messages carry the server timestamps). */
-  applyHistory(entry: HistoryEntry, at: number): RunTerminal {
-    this.#workflow ??= entry.prompt[2];
-    let terminal: RunTerminal | undefined;
-    for (const [event, rawData] of entry.status?.messages ?? []) {
-      const timestamp = getTimestamp(rawData);
-      if (event === 'execution_start') this.#serverStart ??= timestamp;
-      if (event === 'execution_cached' && this.#cachedNodes.length === 0) this.#cachedNodes = getCachedNodes(rawData);
-      const ending = getHistoryTerminal(event, rawData, at);
-      if (ending !== undefined) {
-        terminal = ending;
-        this.#serverEnd = timestamp ?? this.#serverEnd;
-      }
-    }
-    for (const nodeId of Object.keys(entry.outputs).sort((a, b) => Number(a) - Number(b))) {
-      this.#addImages(entry.outputs[nodeId]?.images ?? []);
-    }
-    // No terminal message: trust status_str; an entry without status means the server finished without saying how.
-    terminal ??= entry.status?.status_str === 'error' ? { kind: 'error', at } : { kind: 'success', at };
-    return this.#end(terminal);
+  /**
+   * Completes the record from a finished history entry, which arrived at `seenAt`. Its status
+   * messages carry the server timestamps: they give the server's run time, and the run's end on
+   * the client clock (see server-clock.ts), never the time the poll happened to find the entry.
+   */
+  applyHistory(entry: HistoryEntry, seenAt: number): RunTerminal {
+    const reading = readHistoryEntry(entry);
+    this.#workflow ??= reading.workflow;
+    this.#serverStart = reading.serverStart ?? this.#serverStart;
+    this.#serverEnd = reading.serverEnd ?? this.#serverEnd;
+    if (reading.cachedNodeIds !== undefined) this.#cachedNodeIds = [...reading.cachedNodeIds];
+    this.#addImages(reading.images);
+    const at = getClientEndFromServer({
+      serverEnd: reading.serverEnd,
+      serverStart: this.#serverStart,
+      offset: this.#clockOffset,
+      submittedAt: this.#submittedAt,
+      lastSeenAt: this.#lastMessageAt,
+      historySeenAt: seenAt,
+    });
+    // A success ran every node its outputs need that was not cached; a failure lists what ran.
+    this.#noteExecuted(reading.ending.kind === 'success' ? this.#getUncachedNodeIds(reading.outputNodeIds) : (reading.executedNodeIds ?? []));
+    return this.#end({ ...reading.ending, at });
   }
 
-  /** The successful run's record. */
+  /** The successful run's record; `via` also names where its end was timed. */
   getOutcome(via: RunOutcome['via'], completedAt: number, fallbackReason?: string): RunOutcome {
-    return {
-      promptId: this.#promptId,
-      via,
-      ...(fallbackReason === undefined ? {} : { fallbackReason }),
+    const timing = {
       submittedAt: this.#submittedAt,
       completedAt,
       ...(this.#serverStart === undefined ? {} : { serverStart: this.#serverStart }),
       ...(this.#serverEnd === undefined ? {} : { serverEnd: this.#serverEnd }),
+    };
+    const suspect = getSuspicion({
+      stepsPerSecond: getStepsPerSecond(this.#steps),
+      serverSeconds: getServerSeconds(timing),
+      clientSeconds: getClientSeconds(timing),
+      plannedSteps: getPlannedSteps(this.#workflow) ?? this.#steps.at(-1)?.max,
+      samplerNodeIds: getSamplerNodeIds(this.#workflow),
+      cachedNodeIds: this.#cachedNodeIds,
+    });
+    return {
+      promptId: this.#promptId,
+      via,
+      ...(fallbackReason === undefined ? {} : { fallbackReason }),
+      ...timing,
+      timingSource: via === 'websocket' ? 'socket' : 'history',
       nodes: this.#nodes.map((node) => this.#withClassType(node)),
-      cachedNodes: [...this.#cachedNodes],
+      cachedNodeIds: [...this.#cachedNodeIds],
+      executedNodeIds: [...this.#executedNodeIds],
+      cachedNodes: [...this.#cachedNodeIds],
       steps: [...this.#steps],
       images: [...this.#images],
+      ...(suspect === undefined ? {} : { suspect }),
     };
   }
 
@@ -138,6 +160,17 @@ export class RunRecorder {
     if (this.#open === undefined) return;
     this.#nodes.push({ id: this.#open.id, startedAt: this.#open.startedAt, endedAt: at });
     this.#open = undefined;
+  }
+
+  #noteExecuted(ids: readonly string[]): void {
+    for (const id of ids) if (!this.#executedNodeIds.includes(id)) this.#executedNodeIds.push(id);
+  }
+
+  // The nodes the outputs depend on (all nodes when the outputs are unknown), minus the cached ones.
+  #getUncachedNodeIds(outputNodeIds: readonly string[] | undefined): string[] {
+    const workflow = this.#workflow ?? {};
+    const needed = outputNodeIds === undefined ? Object.keys(workflow) : [...getUpstreamNodeIds(workflow, outputNodeIds)];
+    return needed.filter((id) => !this.#cachedNodeIds.includes(id)).sort(compareNodeIds);
   }
 
   #addImages(images: readonly ImageRef[]): void {
@@ -162,25 +195,23 @@ export class RunRecorder {
   }
 }
 
-function getTimestamp(rawData: unknown): number | undefined {
-  const timestamp = (rawData as { timestamp?: unknown } | null)?.timestamp;
-  return typeof timestamp === 'number' ? timestamp : undefined;
-}
-
-function getCachedNodes(rawData: unknown): string[] {
-  const nodes = (rawData as { nodes?: unknown } | null)?.nodes;
-  return Array.isArray(nodes) ? nodes.map(String) : [];
-}
-
-function getHistoryTerminal(event: string, rawData: unknown, at: number): RunTerminal | undefined {
-  if (event === 'execution_success') return { kind: 'success', at };
-  if (event === 'execution_error') return { kind: 'error', at, ...optionalData(executionErrorDataSchema.safeParse(rawData)) };
-  if (event === 'execution_interrupted') {
-    return { kind: 'interrupted', at, ...optionalData(executionInterruptedDataSchema.safeParse(rawData)) };
+/** `ids` and every node they read from through links (`["<node id>", <output index>]`). */
+function getUpstreamNodeIds(workflow: ApiWorkflow, ids: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...ids];
+  for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
+    const node = workflow[id];
+    if (seen.has(id) || node === undefined) continue;
+    seen.add(id);
+    for (const value of Object.values(node.inputs)) {
+      if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string') stack.push(value[0]);
+    }
   }
-  return undefined;
+  return seen;
 }
 
-function optionalData<T>(parsed: { success: true; data: T } | { success: false }): { data?: T } {
-  return parsed.success ? { data: parsed.data } : {};
+// Node ids are usually integers; keep "10" after "9".
+function compareNodeIds(a: string, b: string): number {
+  const diff = Number(a) - Number(b);
+  return Number.isNaN(diff) || diff === 0 ? a.localeCompare(b) : diff;
 }

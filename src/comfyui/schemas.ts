@@ -9,29 +9,34 @@ export const apiWorkflowSchema = z.record(
 );
 export type ApiWorkflow = z.infer<typeof apiWorkflowSchema>;
 
+// Only what a verdict needs is required: a device's `type` (the device truth) and `name` (to show it).
+// Everything else is optional: older ComfyUI versions lack some fields, and the report says
+// "n/a (not reported by this ComfyUI version)" for what is missing.
 export const deviceSchema = z.looseObject({
   name: z.string(),
   type: z.string(),
-  index: z.number().nullable(),
-  vram_total: z.number(),
-  vram_free: z.number(),
-  torch_vram_total: z.number(),
-  torch_vram_free: z.number(),
+  index: z.number().nullable().optional(),
+  vram_total: z.number().optional(),
+  vram_free: z.number().optional(),
+  torch_vram_total: z.number().optional(),
+  torch_vram_free: z.number().optional(),
 });
 export type ComfyDevice = z.infer<typeof deviceSchema>;
 
-/** GET /system_stats */
+/** GET /system_stats: `devices` is required, every `system` field optional (and `system` itself, read as `{}`). */
 export const systemStatsSchema = z.looseObject({
-  system: z.looseObject({
-    os: z.string(),
-    ram_total: z.number(),
-    ram_free: z.number(),
-    comfyui_version: z.string(),
-    python_version: z.string(),
-    pytorch_version: z.string(),
-    embedded_python: z.boolean(),
-    argv: z.array(z.string()),
-  }),
+  system: z
+    .looseObject({
+      os: z.string().optional(),
+      ram_total: z.number().optional(),
+      ram_free: z.number().optional(),
+      comfyui_version: z.string().optional(),
+      python_version: z.string().optional(),
+      pytorch_version: z.string().optional(),
+      embedded_python: z.boolean().optional(),
+      argv: z.array(z.string()).optional(),
+    })
+    .default({}),
   devices: z.array(deviceSchema).min(1, 'ComfyUI reported no devices (expected at least one)'),
 });
 export type SystemStats = z.infer<typeof systemStatsSchema>;

@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { getClientTime } from './clock';
-import { ComfyHttpError, ComfyUnreachableError } from './errors';
+import { ComfyHttpError, ComfyRedirectError, ComfyUnreachableError } from './errors';
+import { SOCKET_LIMITS } from './exchange-limits';
 import { describeConnectionError } from './net-errors';
 import { parseComfyMessage } from './schemas';
 import type { ComfyMessage, KnownComfyMessage } from './schemas';
@@ -23,9 +24,14 @@ export interface SocketCloseInfo {
 }
 
 export interface ComfySocketOptions {
+  /** Deadline for connect, upgrade and handshake together. */
   readonly connectTimeoutMs: number;
   /** How many recent valid messages to keep for getRecentMessages (default 1000). */
   readonly recentLimit?: number;
+  /** A bigger frame of any kind closes the socket with 1009 (default SOCKET_LIMITS.frame, 16 MiB). */
+  readonly maxFrameBytes?: number;
+  /** A bigger text frame is dropped unread and counted in invalidFrames (default SOCKET_LIMITS.text, 4 MiB). */
+  readonly maxTextBytes?: number;
 }
 
 /** An open WebSocket to ComfyUI. Handlers must not throw: an exception is rethrown as uncaught after the others ran. */
@@ -39,7 +45,7 @@ export interface ComfySocket {
   readonly isOpen: boolean;
   /** Binary frames (previews) seen: counted, never decoded. */
   readonly binaryFrames: number;
-  /** Text frames dropped: not JSON, no string `type`, or a known type whose data does not validate. */
+  /** Text frames dropped: over the text cap, not JSON, no string `type`, or a known type whose data does not validate. */
   readonly invalidFrames: number;
   /** Receipt time of the last frame of any kind, undefined before the first. */
   readonly lastFrameAt: number | undefined;
@@ -53,10 +59,11 @@ const CLOSE_GRACE_MS = 1000;
 
 /** Opens `/ws?clientId=…`; resolves only once the socket is open, rejects on refusal, HTTP error or timeout. */
 export function connectComfySocket(baseUrl: string, clientId: string, options: ComfySocketOptions): Promise<ComfySocket> {
-  const { connectTimeoutMs, recentLimit = 1000 } = options;
+  const { connectTimeoutMs, recentLimit = 1000, maxFrameBytes = SOCKET_LIMITS.frame, maxTextBytes = SOCKET_LIMITS.text } = options;
   const url = getSocketUrl(baseUrl, clientId);
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { handshakeTimeout: connectTimeoutMs });
+    // Redirects are never followed (ws's default, stated here because the gate relies on it).
+    const ws = new WebSocket(url, { handshakeTimeout: connectTimeoutMs, maxPayload: maxFrameBytes, followRedirects: false });
     let settled = false;
     const fail = (error: Error) => {
       if (settled) return;
@@ -70,13 +77,16 @@ export function connectComfySocket(baseUrl: string, clientId: string, options: C
     }, connectTimeoutMs);
     ws.on('error', (error) => fail(new ComfyUnreachableError({ url, reason: describeConnectionError(error, connectTimeoutMs), cause: error })));
     ws.once('unexpected-response', (_request, response) => {
-      fail(new ComfyHttpError({ method: 'GET', url, status: response.statusCode ?? 0, body: 'WebSocket upgrade refused' }));
+      const status = response.statusCode ?? 0;
+      response.destroy(); // the body of a refused upgrade is never read
+      if (status >= 300 && status < 400) fail(new ComfyRedirectError({ method: 'GET', url, status, location: response.headers.location }));
+      else fail(new ComfyHttpError({ method: 'GET', url, status, body: 'WebSocket upgrade refused' }));
     });
     ws.once('open', () => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve(createComfySocket(ws, url, clientId, recentLimit));
+      resolve(createComfySocket(ws, { url, clientId, recentLimit, maxTextBytes }));
     });
   });
 }
@@ -87,7 +97,14 @@ export function getSocketUrl(baseUrl: string, clientId: string): string {
   return `${base}/ws?clientId=${encodeURIComponent(clientId)}`;
 }
 
-function createComfySocket(ws: WebSocket, url: string, clientId: string, recentLimit: number): ComfySocket {
+interface SocketSettings {
+  readonly url: string;
+  readonly clientId: string;
+  readonly recentLimit: number;
+  readonly maxTextBytes: number;
+}
+
+function createComfySocket(ws: WebSocket, { url, clientId, recentLimit, maxTextBytes }: SocketSettings): ComfySocket {
   const handlers = new Map<string, Set<AnyHandler>>();
   const closeHandlers = new Set<(info: SocketCloseInfo) => void>();
   const recent: ReceivedMessage[] = [];
@@ -108,6 +125,10 @@ function createComfySocket(ws: WebSocket, url: string, clientId: string, recentL
       binaryFrames += 1;
       return;
     }
+    if (getByteLength(data) > maxTextBytes) {
+      invalidFrames += 1; // ComfyUI's text frames are a few KB: this is not one of them, and it is not parsed
+      return;
+    }
     const parsed = parseComfyMessage(decodeJson(data));
     if (!parsed.ok) {
       invalidFrames += 1;
@@ -119,11 +140,17 @@ function createComfySocket(ws: WebSocket, url: string, clientId: string, recentL
     if (message.known) dispatch(message.type, message.data, receivedAt);
     dispatch('message', message, receivedAt);
   });
-  // After open, errors are always followed by 'close', which is what callers act on.
-  ws.on('error', () => {});
+  // After open, errors are always followed by 'close', which is what callers act on. A frame over
+  // the cap makes ws close the socket; the peer may never confirm, so the 1009 is kept here.
+  let tooLarge = false;
+  ws.on('error', (error: Error & { code?: string }) => {
+    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') tooLarge = true;
+  });
   ws.on('close', (code, reason) => {
     clearTimeout(terminateTimer);
-    closeInfo = { code, reason: reason.toString('utf8'), at: getClientTime() };
+    closeInfo = tooLarge
+      ? { code: 1009, reason: 'frame over the size cap', at: getClientTime() }
+      : { code, reason: reason.toString('utf8'), at: getClientTime() };
     const info = closeInfo;
     for (const handler of [...closeHandlers]) callSafely(() => handler(info));
     closeHandlers.clear();
@@ -172,6 +199,10 @@ function createComfySocket(ws: WebSocket, url: string, clientId: string, recentL
       return [...recent];
     },
   };
+}
+
+function getByteLength(data: WebSocket.RawData): number {
+  return Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : data.byteLength;
 }
 
 // Bad JSON is dropped like any invalid frame (counted in invalidFrames), never thrown.

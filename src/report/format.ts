@@ -1,4 +1,4 @@
-import { escapeXml, markdownText, sanitizeLines } from '../text/sanitize';
+import { escapeXml, markdownText, neutraliseMarkers, sanitizeLines } from '../text/sanitize';
 
 // Small, pure formatting helpers shared by the report renderers. Every helper that can meet a
 // missing or non-finite value takes the reason to show instead, so no placeholder reaches a report.
@@ -138,7 +138,7 @@ export function escapeTableCell(text: string): string {
  * HTML and Markdown literally, but not terminal escapes), the fence longer than any backtick run.
  */
 export function codeFence(content: string, language = ''): string {
-  const safe = sanitizeLines(content, 400, 1000).join('\n');
+  const safe = neutraliseMarkers(sanitizeLines(content, 400, 1000).join('\n'));
   const longestRun = Math.max(2, ...Array.from(safe.matchAll(/`+/g), (m) => m[0].length));
   const fence = '`'.repeat(longestRun + 1);
   return `${fence}${language}\n${safe}\n${fence}`;

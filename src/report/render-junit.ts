@@ -1,5 +1,5 @@
 import { getActionableFindings } from './render-diagnosis';
-import { escapeXml, sanitizeLine } from '../text/sanitize';
+import { escapeXml, neutraliseMarkers, sanitizeLine } from '../text/sanitize';
 import { TRUTH_IDS } from '../truths/benchmark-report';
 import type { BenchmarkReport, TruthId, TruthResult } from '../truths/benchmark-report';
 import { TRUTH_TITLES } from '../truths/truth-titles';
@@ -35,8 +35,9 @@ type PropertyValue = string | number | boolean | undefined;
 /** Characters XML 1.0 cannot hold at all (not even escaped): most C0 controls, lone surrogates, U+FFFE/F. */
 const XML_FORBIDDEN = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
 
+/** Text for the document: what XML forbids removed, escaped, and quoted verdict phrases neutralised (JUnit never says "gate: PASS"). */
 function xml(text: string): string {
-  return escapeXml(text.replace(XML_FORBIDDEN, ''));
+  return escapeXml(neutraliseMarkers(text.replace(XML_FORBIDDEN, '')));
 }
 
 /** One inert line for an attribute or a message: sanitised, without the characters XML forbids. */

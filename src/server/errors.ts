@@ -27,3 +27,24 @@ export class SpawnError extends GateError {
     super('COMFYUI_SPAWN_FAILED', message, options);
   }
 }
+
+/** Nothing answers at COMFYUI_URL. */
+export class AttachRefusedError extends GateError {
+  constructor(message: string, options: GateErrorOptions) {
+    super('COMFYUI_URL_UNREACHABLE', message, options);
+  }
+}
+
+/** ComfyUI at COMFYUI_URL answers, but with a server error (a traceback in its log). */
+export class AttachFailingError extends GateError {
+  constructor(message: string, options: GateErrorOptions) {
+    super('COMFYUI_URL_FAILING', message, options);
+  }
+}
+
+/** Something answers at COMFYUI_URL, but not like ComfyUI (another service, a wrong path). */
+export class NotComfyuiError extends GateError {
+  constructor(message: string, options: GateErrorOptions) {
+    super('COMFYUI_URL_NOT_COMFYUI', message, options);
+  }
+}

@@ -74,7 +74,19 @@ export function markdownText(raw: unknown, max = DEFAULT_MAX): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(MARKDOWN_INLINE, (char) => `\\${char}`)
-    .replace(GATE_MARKERS, (_match, word: string, before: string, after: string, verdict: string) => `${word}${before}\\:${after}${verdict}`);
+    .replace(GATE_MARKERS, markMarker);
+}
+
+function markMarker(_match: string, word: string, before: string, after: string, verdict: string): string {
+  return `${word}${before}\\:${after}${verdict}`;
+}
+
+/**
+ * Quoted text for a code block (shown literally): the gate's marker phrases get a visible `\:`,
+ * so a log line that says "gate: PASS" can never be taken for, or grepped as, the gate's verdict.
+ */
+export function neutraliseMarkers(text: string): string {
+  return text.replace(GATE_MARKERS, markMarker);
 }
 
 /** Escapes text for an XML attribute or element body (outside text must be sanitised first). */

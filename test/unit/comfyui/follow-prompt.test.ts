@@ -104,6 +104,9 @@ describe('followPrompt over the WebSocket', () => {
     const outcome = await followPrompt(options);
     expect(outcome.via).toBe('websocket'); // from the socket's recent messages, not the history fallback
     expect(outcome.cachedNodes).toEqual(['3', '4', '5', '6', '7', '8', '9']);
+    expect(outcome.cachedNodeIds).toEqual(['3', '4', '5', '6', '7', '8', '9']);
+    expect(outcome.executedNodeIds).toEqual([]);
+    expect(outcome.suspect).toMatch(/^sampler node 3 was answered from ComfyUI's cache, so nothing was sampled; /);
     expect(outcome.steps).toEqual([]);
     expect(getStepsPerSecond(outcome.steps)).toBeUndefined();
     expect(outcome.images).toEqual([{ filename: 'bench_00003_.png', subfolder: '', type: 'output' }]);
@@ -176,8 +179,9 @@ describe('followPrompt falling back to /history', () => {
   it('completes via history when the socket closes mid-run', async () => {
     const { options } = await queueRecordedRun('cold', { cut: { afterFrames: 30, action: 'close-socket' } });
     const outcome = await followPrompt(options);
-    expect(outcome).toMatchObject({ via: 'history', fallbackReason: 'socket closed' });
+    expect(outcome).toMatchObject({ via: 'history', timingSource: 'history', fallbackReason: 'socket closed' });
     expect(getServerSeconds(outcome)).toBe(8.156);
+    expect(outcome.executedNodeIds).toEqual(['4', '5', '7', '6', '3', '8', '9']);
     expect(outcome.images).toEqual([{ filename: 'bench_00001_.png', subfolder: '', type: 'output' }]);
     // What the socket saw before it closed is kept; the sampler was still running then.
     expect(outcome.nodes.map((node) => node.id)).toEqual(['4', '5', '7', '6', '3']);
@@ -194,6 +198,29 @@ describe('followPrompt falling back to /history', () => {
     expect(outcome.completedAt - (open.lastFrameAt ?? Number.NaN)).toBeGreaterThanOrEqual(300);
     expect(getServerSeconds(outcome)).toBe(8.156);
     expect(open.isOpen).toBe(true);
+  });
+
+  it('times a run found through /history by the server timestamps: a long silence window does not inflate it', async () => {
+    // Real time: warm1 ran 1.000 s on the server. The socket goes quiet after execution_cached, and the
+    // fallback only starts polling after 1.5 s of silence, half a second after the run ended.
+    const { options } = await queueRecordedRun('warm1', { timeScale: 1, cut: { afterFrames: 4, action: 'silence' } });
+    let startReceivedAt = Number.NaN;
+    const outcome = await followPrompt({
+      ...options,
+      silenceMs: 1500,
+      onEvent: (message, receivedAt) => {
+        if (message.type === 'execution_start') startReceivedAt = receivedAt;
+      },
+    });
+    const foundAt = getClientTime();
+    expect(outcome).toMatchObject({ via: 'history', timingSource: 'history', fallbackReason: 'socket silent for 1500 ms' });
+    expect(foundAt - options.submittedAt).toBeGreaterThan(1500);
+    expect(getServerSeconds(outcome)).toBe(1);
+    // The end is execution_start's arrival + the server's 1.000 s (to the ms), however late the poll found it.
+    expect(outcome.completedAt - startReceivedAt).toBeGreaterThan(990);
+    expect(outcome.completedAt - startReceivedAt).toBeLessThanOrEqual(1000.5);
+    expect(foundAt - outcome.completedAt).toBeGreaterThan(400);
+    expect(outcome.suspect).toBeUndefined();
   });
 
   it('follows through history alone when there is no socket', async () => {

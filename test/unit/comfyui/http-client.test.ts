@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ComfyHttpError,
   ComfyResponseError,
+  ComfyTimeoutError,
   ComfyUnreachableError,
   PromptRejectedError,
 } from '../../../src/comfyui/errors';
@@ -38,7 +39,9 @@ describe('createComfyHttp', () => {
     const error = await client().getSystemStats().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ComfyResponseError);
     expect((error as ComfyResponseError).issues).toContain('devices: Invalid input: expected array, received undefined');
-    expect((error as ComfyResponseError).message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/system_stats returned an unexpected body: system\.os: /);
+    expect((error as ComfyResponseError).message).toBe(
+      `GET ${fake.baseUrl}/system_stats returned an unexpected body: devices: Invalid input: expected array, received undefined`,
+    );
     expect((error as ComfyResponseError).context['body']).toBe('{"system":{},"extra":1}');
   });
 
@@ -52,7 +55,7 @@ describe('createComfyHttp', () => {
     const error = (await client().getSystemStats().catch((caught: unknown) => caught)) as ComfyHttpError;
     expect(error).toBeInstanceOf(ComfyHttpError);
     expect(error.context).toMatchObject({ url: `${fake.baseUrl}/system_stats`, status: 503, method: 'GET' });
-    expect(String(error.context['body'])).toHaveLength(300);
+    expect(error.context['body']).toBe(`${'x'.repeat(300)}…(700 more bytes)`);
   });
 
   it('queues a prompt with the client id and returns its id and number', async () => {
@@ -113,6 +116,14 @@ describe('createComfyHttp', () => {
     expect(interrupts).toEqual(['', '{"prompt_id":"p-1"}']);
   });
 
+  it('takes its own prompt off the queue with POST /queue {"delete": [id]}', async () => {
+    fake.route('POST /queue', (response) => response.writeHead(200).end());
+    await client().deleteQueuedPrompt('p-1');
+    expect(fake.requests.filter((request) => request.path === '/queue').map((request) => [request.method, request.body])).toEqual([
+      ['POST', '{"delete":["p-1"]}'],
+    ]);
+  });
+
   it('lists node classes and checkpoints', async () => {
     const classes = await client().getObjectInfoClasses();
     expect(classes).toEqual(expect.arrayContaining(['KSampler', 'CheckpointLoaderSimple', 'SaveImage', 'VAEDecode']));
@@ -151,8 +162,8 @@ describe('createComfyHttp when the server is not there', () => {
     const { port } = silent.address() as AddressInfo;
     const started = performance.now();
     const error = await createComfyHttp(`http://127.0.0.1:${port}`, { requestTimeoutMs: 300 }).getSystemStats().catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ComfyUnreachableError);
-    expect((error as Error).message).toBe(`ComfyUI did not answer at http://127.0.0.1:${port}/system_stats: no answer within 300 ms`);
+    expect(error).toBeInstanceOf(ComfyTimeoutError);
+    expect((error as Error).message).toBe(`GET http://127.0.0.1:${port}/system_stats: no complete answer within 0.3 s (no response headers)`);
     expect(performance.now() - started).toBeLessThan(1000);
   });
 });

@@ -71,7 +71,7 @@ describe('formatPromptRejection', () => {
 
   it('shows a non-JSON body (the 500 for malformed JSON)', () => {
     expect(formatPromptRejection(rejected[6]?.text ?? '')).toBe(
-      'ComfyUI answered with a non-JSON body: 500 Internal Server Error Server got itself in trouble',
+      'ComfyUI answered with a non-JSON body: 500 Internal Server Error ⏎ ⏎ Server got itself in trouble',
     );
   });
 

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getClientTime } from '../../../src/comfyui/clock';
-import { ComfyHttpError, ComfyUnreachableError } from '../../../src/comfyui/errors';
+import { ComfyHttpError, ComfyRedirectError, ComfyUnreachableError } from '../../../src/comfyui/errors';
 import type { ComfyMessage } from '../../../src/comfyui/schemas';
 import { connectComfySocket, getSocketUrl } from '../../../src/comfyui/socket';
 import type { ComfySocket, SocketCloseInfo } from '../../../src/comfyui/socket';
@@ -103,12 +103,53 @@ describe('connectComfySocket', () => {
   });
 });
 
+describe('connectComfySocket size caps', () => {
+  it('drops a text frame over the text cap without parsing it, counting it as invalid', async () => {
+    socket = await connectComfySocket(fake.baseUrl, 'client-1', { connectTimeoutMs: 1000, maxTextBytes: 100 });
+    const open = socket;
+    await waitFor(() => open.getRecentMessages().length === 1);
+    fake.send(JSON.stringify({ type: 'crystools.monitor', data: { pad: 'x'.repeat(200) } }));
+    fake.send(JSON.stringify({ type: 'crystools.monitor', data: { small: true } }));
+    await waitFor(() => open.getRecentMessages().length === 2);
+    expect(open.invalidFrames).toBe(1);
+    expect(open.getRecentMessages()[1]?.message).toEqual({ type: 'crystools.monitor', data: { small: true }, known: false });
+  });
+
+  it('closes with 1009 on a frame over the frame cap (binary previews included)', async () => {
+    socket = await connectComfySocket(fake.baseUrl, 'client-1', { connectTimeoutMs: 1000, maxFrameBytes: 1000 });
+    const closed = new Promise<SocketCloseInfo>((resolve) => socket?.onClose(resolve));
+    fake.send(Buffer.alloc(2000));
+    expect((await closed).code).toBe(1009);
+  });
+
+  it('takes the recorded preview frames (126 KB) and text frames under the default caps', async () => {
+    const open = await connect();
+    const { run } = getRun('0.3.64-cuda-previews', 'cold');
+    fake.play(run.messages, run.messages[0]?.t ?? 0, { timeScale: 0.01 });
+    const binary = run.messages.filter((frame) => 'binary' in frame).length;
+    await waitFor(() => open.binaryFrames === binary, 5000);
+    expect([open.isOpen, open.invalidFrames]).toEqual([true, 0]);
+  });
+});
+
 describe('connectComfySocket against a server that never answers', () => {
   let silent: Server | undefined;
   const held: Socket[] = [];
   afterEach(async () => {
     for (const connection of held.splice(0)) connection.destroy();
     await new Promise((resolve) => silent?.close(resolve));
+  });
+
+  it('does not follow a redirected upgrade: fails with its status and target', async () => {
+    silent = createServer((connection) => {
+      held.push(connection);
+      connection.once('data', () => connection.end('HTTP/1.1 302 Found\r\nLocation: http://example.com/login\r\nContent-Length: 0\r\n\r\n'));
+    });
+    await new Promise<void>((resolve) => silent?.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const error = await connectComfySocket(`http://127.0.0.1:${port}`, 'c', { connectTimeoutMs: 1000 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ComfyRedirectError);
+    expect((error as Error).message).toBe(`GET ws://127.0.0.1:${port}/ws?clientId=c answered 302 → http://example.com/login (the gate does not follow redirects)`);
   });
 
   it('rejects after connectTimeoutMs, naming what it waited for', async () => {

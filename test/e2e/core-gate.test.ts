@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { FAKE_COMFYUI_DIR, getFreePort } from '../../fixtures/fake-env';
+import { startAttachedFake } from './attached-fake';
 import { runGate, verdictLine } from './run-gate';
 
 // The gate as `npm test` runs it, against the fake ComfyUI: one scenario per outcome of the plan's truths.
@@ -37,14 +35,8 @@ describe.concurrent('npm test against the fake ComfyUI', () => {
     expect(run.markdown).toMatch(/- Difference \(client − server\): \d+ ms/);
   });
 
-  test('attaches to a server that already runs, and leaves it running', async ({ onTestFinished }) => {
-    const port = await getFreePort();
-    const server = spawn(join(FAKE_COMFYUI_DIR, 'venv', 'bin', 'python'), ['main.py', '--listen', '127.0.0.1', '--port', String(port)], {
-      cwd: FAKE_COMFYUI_DIR,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    onTestFinished(() => void server.kill('SIGKILL'));
-    await new Promise((resolve) => server.stderr.on('data', (chunk: Buffer) => chunk.includes('To see the GUI') && resolve(undefined)));
+  test('attaches to a server that already runs, and leaves it running', async (context) => {
+    const { port, process: server } = await startAttachedFake(context);
     const run = await runGate({ env: { COMFYUI_URL: `http://127.0.0.1:${port}` }, args: ['specs/reachable', 'specs/device', 'specs/generation-under-budget'] });
     expect(run.exitCode).toBe(0);
     expect(run.markdown).toContain(`**ComfyUI launch flags:** attached to http://127.0.0.1:${port}`);

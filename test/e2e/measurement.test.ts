@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { FAKE_COMFYUI_DIR, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
+import { REPO_ROOT } from '../../fixtures/fake-env';
 import { getMachineInfo } from '../../src/machine/machine-info';
 import type { HistoryEntry } from '../../src/truths/benchmark-report';
+import { startAttachedFake } from './attached-fake';
 import { runGate, verdictLine, type GateRun } from './run-gate';
 import { makeTempDir } from './temp-dirs';
 
@@ -128,15 +128,8 @@ describe.concurrent('measurements beyond the first run', () => {
   });
 
   test('a fixed GATE_SEED run twice on one server: the second is queued again with a fresh seed, never a cached PASS', async ({ onTestFinished }) => {
-    const port = await getFreePort();
-    const server = spawn(join(FAKE_COMFYUI_DIR, 'venv', 'bin', 'python'), ['main.py', '--listen', '127.0.0.1', '--port', String(port)], {
-      cwd: FAKE_COMFYUI_DIR,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, FAKE_COMFYUI_STEP_MS: '15', FAKE_COMFYUI_LOAD_MS: '20' },
-    });
-    onTestFinished(() => void server.kill('SIGKILL'));
-    await new Promise((resolve) => server.stderr.on('data', (chunk: Buffer) => chunk.includes('To see the GUI') && resolve(undefined)));
-    const env = { COMFYUI_URL: `http://127.0.0.1:${port}`, GATE_SEED: '4242' };
+    const { url } = await startAttachedFake({ onTestFinished }, { env: { FAKE_COMFYUI_STEP_MS: '15', FAKE_COMFYUI_LOAD_MS: '20' } });
+    const env = { COMFYUI_URL: url, GATE_SEED: '4242' };
     const first = await runGate({ env, args: GENERATION_ONLY });
     expect(first.exitCode).toBe(0);
     expect(first.report?.benchmark.requeued).toBe(undefined);

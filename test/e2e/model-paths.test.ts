@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { FAKE_COMFYUI_DIR, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
+import { FAKE_COMFYUI_DIR, REPO_ROOT } from '../../fixtures/fake-env';
+import { startAttachedFake } from './attached-fake';
 import { runGate, verdictLine } from './run-gate';
 import { makeTempDir } from './temp-dirs';
 
@@ -62,23 +62,9 @@ describe.concurrent('models outside the ComfyUI folder', () => {
     writeFileSync(config, `comfyui_desktop:\n  is_default: "true"\n  base_path: ${shared}\n  controlnet: controlnet/\n`);
 
     // Desktop starts main.py by its absolute path, with its own arguments.
-    const port = await getFreePort();
-    const args = [
-      join(FAKE_COMFYUI_DIR, 'main.py'),
-      '--base-directory',
-      base,
-      '--extra-model-paths-config',
-      config,
-      '--listen',
-      '127.0.0.1',
-      '--port',
-      String(port),
-    ];
-    const server = spawn(join(FAKE_COMFYUI_DIR, 'venv', 'bin', 'python'), args, { cwd: FAKE_COMFYUI_DIR, stdio: ['ignore', 'ignore', 'pipe'] });
-    onTestFinished(() => void server.kill('SIGKILL'));
-    await new Promise((resolve) => server.stderr.on('data', (chunk: Buffer) => chunk.includes('To see the GUI') && resolve(undefined)));
+    const { url, process: server } = await startAttachedFake({ onTestFinished }, { mainScript: join(FAKE_COMFYUI_DIR, 'main.py'), args: ['--base-directory', base, '--extra-model-paths-config', config] });
 
-    const run = await runGate({ env: { COMFYUI_URL: `http://127.0.0.1:${port}`, COMFYUI_DIR: undefined }, args: SPECS });
+    const run = await runGate({ env: { COMFYUI_URL: url, COMFYUI_DIR: undefined }, args: SPECS });
     expect(run.exitCode).toBe(0);
     expect(verdictLine(run.markdown, 'INFRA-02')).toBe('- INFRA-02: the checkpoint is installed and complete: PASS (SIMULATED)');
     expect(run.report?.install.checkpoint).toMatchObject({ path: join(base, 'models', 'checkpoints', CHECKPOINT), source: '--base-directory' });
@@ -99,7 +85,7 @@ describe.concurrent('models outside the ComfyUI folder', () => {
 
     // The file is edited while ComfyUI runs and breaks: INFRA-02 fails naming the file, the line and the fix.
     writeFileSync(config, `comfyui_desktop:\n  base_path: ${shared}\n   controlnet: controlnet/\n`);
-    const broken = await runGate({ env: { COMFYUI_URL: `http://127.0.0.1:${port}`, COMFYUI_DIR: undefined }, args: ['specs/checkpoint-installed'] });
+    const broken = await runGate({ env: { COMFYUI_URL: url, COMFYUI_DIR: undefined }, args: ['specs/checkpoint-installed'] });
     expect(broken.exitCode).toBe(1);
     expect(verdictLine(broken.markdown, 'INFRA-02')).toContain(`FAIL (SIMULATED) — ${config} line 2: not valid YAML: `);
     expect(broken.report?.truths.find((truth) => truth.id === 'checkpoint-installed')?.hint).toMatch(

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { FAKE_COMFYUI_DIR, getFreePort } from '../../fixtures/fake-env';
 import { readPngText } from '../../src/image/decode-png';
+import { startAttachedFake } from './attached-fake';
 import { runGate } from './run-gate';
 
 interface PromptGraph {
@@ -18,22 +17,15 @@ function getSamplerSeed(graph: PromptGraph): unknown {
 // The configuration is parsed once per run: the random seed drawn then is the one ComfyUI ran, the
 // one its PNG records, and the one the report and benchmark.json show.
 describe('one seed per run', () => {
-  test('the report, benchmark.json, the prompt the server received and the PNG prompt chunk name the same seed', async ({ onTestFinished }) => {
-    const port = await getFreePort();
-    const server = spawn(join(FAKE_COMFYUI_DIR, 'venv', 'bin', 'python'), ['main.py', '--listen', '127.0.0.1', '--port', String(port)], {
-      cwd: FAKE_COMFYUI_DIR,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    onTestFinished(() => void server.kill('SIGKILL'));
-    await new Promise((resolve) => server.stderr.on('data', (chunk: Buffer) => chunk.includes('To see the GUI') && resolve(undefined)));
-
-    const run = await runGate({ env: { COMFYUI_URL: `http://127.0.0.1:${port}` }, args: ['specs/reachable', 'specs/generation-under-budget'] });
+  test('the report, benchmark.json, the prompt the server received and the PNG prompt chunk name the same seed', async (context) => {
+    const { url } = await startAttachedFake(context);
+    const run = await runGate({ env: { COMFYUI_URL: url }, args: ['specs/reachable', 'specs/generation-under-budget'] });
     expect(run.exitCode).toBe(0);
     const seed = run.report?.benchmark.seed;
     expect(seed).toEqual(expect.any(Number));
     expect(run.markdown).toContain(`- Seed: ${seed}\n`);
 
-    const history = (await (await fetch(`http://127.0.0.1:${port}/history`)).json()) as Record<string, { prompt: [number, string, PromptGraph] }>;
+    const history = (await (await fetch(`${url}/history`)).json()) as Record<string, { prompt: [number, string, PromptGraph] }>;
     const received = Object.values(history).map((entry) => getSamplerSeed(entry.prompt[2]));
     expect(received).toEqual([seed]);
 

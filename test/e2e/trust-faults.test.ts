@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, type TestContext, test } from 'vitest';
-import { FAKE_COMFYUI_DIR, getFreePort } from '../../fixtures/fake-env';
+import { startAttachedFake } from './attached-fake';
 import { readEvents, type FakeEvent } from './events';
 import { type GateRun, runGate, verdictLine } from './run-gate';
 import { makeTempDir } from './temp-dirs';
@@ -115,17 +114,10 @@ interface AttachFake {
 
 /** Starts the fake ComfyUI with `fault`, the way a person starts ComfyUI before `COMFYUI_URL=… npm test`; stopped after the test. */
 async function startAttachFake(context: TestContext, fault: string): Promise<AttachFake> {
-  const port = await getFreePort();
   const events = eventsFile();
-  const server: ChildProcess = spawn(join(FAKE_COMFYUI_DIR, 'venv', 'bin', 'python'), ['main.py', '--listen', '127.0.0.1', '--port', String(port)], {
-    cwd: FAKE_COMFYUI_DIR,
-    env: { ...process.env, FAKE_COMFYUI_FAULT: fault, FAKE_COMFYUI_EVENTS: events, FAKE_COMFYUI_BOOT_MS: '100' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  context.onTestFinished(() => void server.kill('SIGKILL'));
-  // Its log line, not a request: with these faults /system_stats is the thing under test.
-  await new Promise((resolve) => server.stderr?.on('data', (chunk: Buffer) => chunk.includes('To see the GUI') && resolve(undefined)));
-  return { url: `http://127.0.0.1:${port}`, events: () => readEvents(events) };
+  // Ready on its log line, not a request: with these faults /system_stats is the thing under test.
+  const { url } = await startAttachedFake(context, { env: { FAKE_COMFYUI_FAULT: fault, FAKE_COMFYUI_EVENTS: events, FAKE_COMFYUI_BOOT_MS: '100' } });
+  return { url, events: () => readEvents(events) };
 }
 
 function eventsFile(): string {

@@ -3,14 +3,18 @@ import { performance } from 'node:perf_hooks';
 import type { TestProject } from 'vitest/node';
 import { getReportDir, loadConfig } from './src/config/load-config';
 import type { GateConfig } from './src/config/gate-config';
+import { formatShellWords } from './src/config/shell-words';
 import { summarizeError, formatError } from './src/errors';
 import { createRunId } from './src/run-record/run-id';
 import { resetState, writeState, type SetupRecord } from './src/run-record/run-state';
 import { installShutdownHooks } from './src/processes/shutdown-hooks';
+import { cancelOwnPrompt } from './src/checks/cancel-own-prompt';
 import { createProgressLine } from './src/terminal/progress-line';
 import { startComfyui, type RunningServer } from './src/server/comfyui-server';
 import { readLogTail } from './src/processes/log-tail';
 import { attachToServer } from './src/server/attach';
+import { signalGroup } from './src/processes/process-group';
+import { writeBootRecord, type BootRecord } from './src/checks/boot-wait';
 import { isSimulatorStats } from './src/report/build-report';
 import './src/run-record/gate-context';
 
@@ -35,12 +39,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
     config,
     mode: plan.mode,
     url: plan.url,
-    launchFlags: plan.mode === 'boot' ? plan.args.slice(1).join(' ') : '',
+    launchFlags: plan.mode === 'boot' ? formatShellWords(plan.args.slice(1)) : '',
     launchEnv: plan.mode === 'boot' ? Object.entries(plan.env).map(([key, value]) => `${key}=${value}`).join(' ') : '',
   };
   let server: RunningServer | undefined;
   let bootingPid: number | undefined;
-  const removeHooks = installShutdownHooks(config.reportDir, () => server?.pid ?? bootingPid);
+  /** Watch / UI mode: the boot still running after setup returned, and whether teardown began. */
+  let booting: Promise<void> | undefined;
+  let closing = false;
+  const removeHooks = installShutdownHooks({
+    reportDir: config.reportDir,
+    getServerPid: () => server?.pid ?? bootingPid,
+    // Attach mode: the server is not the gate's to stop; the prompt the gate queued is.
+    stoppingWhat: plan.mode === 'boot' ? 'ComfyUI and the GPU sampler' : "the GPU sampler and the gate's own prompt (ComfyUI itself keeps running: the gate did not start it)",
+    ...(plan.mode === 'attach' ? { beforeStop: async () => void (await cancelOwnPrompt(config.reportDir).then((said) => said && process.stderr.write(`[comfyui-gate] ${said}\n`))) } : {}),
+  });
   try {
     if (plan.mode === 'attach') {
       const stats = await attachToServer(plan.url);
@@ -48,14 +61,36 @@ export default async function setup(project: TestProject): Promise<() => Promise
     } else {
       const logPath = join(config.reportDir, 'comfyui.log');
       process.stderr.write(`[comfyui-gate] booting ComfyUI from ${plan.dir} (log: ${logPath})…\n`);
+      // Watch / UI mode boots in the background: global setup blocks collection, so Vitest UI would
+      // say "No tests found" for the whole boot. The reachable truth waits for it instead and shows
+      // this progress as notes (src/checks/boot-wait.ts). `npm test` waits here, as the terminal shows.
+      const showBoot = project.vitest.config.watch ? (record: BootRecord) => writeBootRecord(config.reportDir, record) : undefined;
       const progress = createProgressLine();
-      server = await startComfyui(plan, logPath, {
+      const starting = startComfyui(plan, logPath, {
         onSpawn: (pid) => (bootingPid = pid),
-        onWaiting: (seconds) => progress.update(`waiting for ComfyUI to answer: ${seconds} s (up to ${plan.readyTimeoutMs / 1000} s; log: ${logPath})`),
+        onWaiting: (seconds) => {
+          const message = `waiting for ComfyUI to answer: ${seconds} s (up to ${plan.readyTimeoutMs / 1000} s; log: ${logPath})`;
+          progress.update(message);
+          showBoot?.({ status: 'booting', message, timeoutMs: plan.readyTimeoutMs });
+        },
+      }).then((started) => {
+        server = started;
+        const timeToReadyMs = Math.round(performance.now() - bootStart);
+        const message = `ComfyUI answered ${plan.url}/system_stats after ${(timeToReadyMs / 1000).toFixed(1)} s`;
+        progress.done(message);
+        writeState(config.reportDir, 'setup', { ...base, logPath, timeToReadyMs, pid: started.pid, simulated: isSimulatorStats(started.systemStats) });
+        showBoot?.({ status: 'ready', message });
       });
-      const timeToReadyMs = Math.round(performance.now() - bootStart);
-      progress.done(`ComfyUI answered ${plan.url}/system_stats after ${(timeToReadyMs / 1000).toFixed(1)} s`);
-      writeState(config.reportDir, 'setup', { ...base, logPath, timeToReadyMs, pid: server.pid, simulated: isSimulatorStats(server.systemStats) });
+      if (showBoot === undefined) await starting;
+      else {
+        writeState(config.reportDir, 'setup', { ...base, logPath });
+        showBoot({ status: 'booting', message: `booting ComfyUI from ${plan.dir} (log: ${logPath})`, timeoutMs: plan.readyTimeoutMs });
+        booting = starting.catch((error: unknown) => {
+          if (closing) return;
+          recordSetupFailure(config.reportDir, { ...base, logPath }, error);
+          showBoot({ status: 'failed', message: formatError(error) });
+        });
+      }
     }
   } catch (error) {
     removeHooks();
@@ -65,6 +100,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('gate', { config, url: plan.url, runId, mode: plan.mode, reportDir: config.reportDir });
   return async () => {
+    closing = true;
+    // Still booting (UI closed early): end the boot; startComfyui then stops the whole group itself.
+    if (server === undefined && bootingPid !== undefined) signalGroup(bootingPid, 'SIGTERM');
+    await booting;
     await server?.stop();
     removeHooks();
   };

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { GateReporter } from './src/report/gate-reporter';
-import { GateJunitReporter } from './src/report/gate-junit-reporter';
 import { TruthSequencer } from './src/checks/truth-sequencer';
 import { getReportDir } from './src/config/load-config';
 
@@ -9,6 +8,8 @@ import { getReportDir } from './src/config/load-config';
 // ComfyUI that global-setup.ts boots (or attaches to) and stops.
 
 export default defineConfig({
+  // Vitest UI serves attachments only from allowed folders; GATE_REPORT_DIR may be outside the project.
+  server: { fs: { allow: [getReportDir()] } },
   test: {
     include: ['specs/**/*.spec.ts'],
     globalSetup: ['./global-setup.ts'],
@@ -21,6 +22,10 @@ export default defineConfig({
     // Specs carry their own deadlines (readiness, generation, watchdog); this only catches a bug.
     testTimeout: 60 * 60_000,
     hookTimeout: 60_000,
-    reporters: [new GateReporter({ reportDir: getReportDir() }), 'default', new GateJunitReporter({ outputFile: join(getReportDir(), 'junit.xml') })],
+    // What the truths attach (the image, the earlier report, GPU samples) stays with the reports.
+    attachmentsDir: join(getReportDir(), '.vitest-attachments'),
+    // junit.xml is written by GateReporter from the whole report (see src/report/render-junit.ts).
+    // Setting `reporters` turns off Vitest's automatic github-actions reporter; it annotates failures.
+    reporters: [new GateReporter({ reportDir: getReportDir() }), 'default', ...(process.env.GITHUB_ACTIONS === 'true' ? ['github-actions' as const] : [])],
   },
 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { createProgressLine } from '../src/terminal/progress-line';
-import { getConfig, getGate, recordMeasurements, skipIfConfigured } from '../src/checks/spec-support';
+import { getConfig, getGate, recordMeasurements, skipIfConfigured, SYSTEM_STATS_TIMEOUT_MS } from '../src/checks/spec-support';
 import { TRUTH_TITLES } from '../src/truths/truth-titles';
 import { getFileSha256 } from '../src/install/hash-file';
 import { readSafetensorsHeader } from '../src/install/read-safetensors-header';
@@ -14,7 +14,7 @@ test(TRUTH_TITLES['checkpoint-installed'], async (context) => {
   skipIfConfigured(context, 'infra-02');
   const config = getConfig();
   const name = config.benchmark.checkpoint;
-  const http = createComfyHttp(getGate().url, { requestTimeoutMs: 10_000 });
+  const http = createComfyHttp(getGate().url, { requestTimeoutMs: SYSTEM_STATS_TIMEOUT_MS });
   // Where ComfyUI looks: its folder, --base-directory (ComfyUI Desktop) and the extra_model_paths YAML files.
   const searchPaths = await readModelSearchPaths(config.install.comfyuiDir, await getServerArgv(config.server, () => http.getSystemStats()));
   const { path, source } = await findCheckpoint(searchPaths, name);

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { createComfyHttp } from '../src/comfyui/http-client';
-import { getConfig, getGate, recordMeasurements, skipIfConfigured } from '../src/checks/spec-support';
+import { getConfig, getGate, OBJECT_INFO_TIMEOUT_MS, recordMeasurements, skipIfConfigured } from '../src/checks/spec-support';
 import { TRUTH_TITLES } from '../src/truths/truth-titles';
 import { findCustomNodes, getFoundLocations } from '../src/install/find-custom-nodes';
 import { getMissingNodeClasses } from '../src/install/get-missing-node-classes';
@@ -11,7 +11,7 @@ import { getModelRequirements } from '../src/checks/openpose-models';
 test(TRUTH_TITLES['custom-nodes-loaded'], async (context) => {
   skipIfConfigured(context, 'infra-05');
   const config = getConfig();
-  const http = createComfyHttp(getGate().url, { requestTimeoutMs: 30_000 });
+  const http = createComfyHttp(getGate().url, { requestTimeoutMs: OBJECT_INFO_TIMEOUT_MS });
   // Where ComfyUI looks: its folder, --base-directory (ComfyUI Desktop) and the extra_model_paths YAML files.
   const searchPaths = await readModelSearchPaths(config.install.comfyuiDir, await getServerArgv(config.server, () => http.getSystemStats()));
   const files = await findCustomNodes(searchPaths.comfyDir, { models: getModelRequirements(config.install.openposeModels), searchPaths });

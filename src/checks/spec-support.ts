@@ -8,6 +8,11 @@ import { readState } from '../run-record/run-state';
 import '../run-record/gate-context';
 import '../truths/measurements';
 
+/** How long one small request of a truth (/system_stats, /models) may take: a healthy server answers in milliseconds. */
+export const SYSTEM_STATS_TIMEOUT_MS = 10_000;
+/** /object_info lists every node class: hundreds of kilobytes with custom nodes, built on request. */
+export const OBJECT_INFO_TIMEOUT_MS = 30_000;
+
 /** The gate's configuration, as global setup parsed it once for the whole run. */
 export function getConfig(): GateConfig {
   return getGate().config;

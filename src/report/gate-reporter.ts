@@ -27,6 +27,8 @@ export interface GateReporterOptions {
 export class GateReporter implements Reporter {
   readonly #reportDir: string;
   #startedAt = performance.now();
+  /** Wall-clock start of the current run; the first run's is global setup's, read from the run record. */
+  #startedAtIso: string | undefined;
   /** Runs this reporter has written: Vitest UI re-runs specs in the same process. */
   #runs = 0;
   /** True from the start of a run (or of the process: global setup boots before the first run starts) to its report. */
@@ -56,6 +58,7 @@ export class GateReporter implements Reporter {
 
   onTestRunStart(): void {
     this.#startedAt = performance.now();
+    this.#startedAtIso = this.#runs === 0 ? undefined : new Date().toISOString();
     this.#inProgress = true;
     this.#finished.clear();
   }
@@ -106,7 +109,8 @@ export class GateReporter implements Reporter {
     this.#runs += 1;
     const runId = `${setup?.runId ?? createRunId()}${this.#runs === 1 ? '' : `-rerun-${this.#runs - 1}`}`;
     try {
-      writeRun({ reportDir: this.#reportDir, runId, setup, truths, durationMs: performance.now() - this.#startedAt, ...extra });
+      const startedAt = this.#startedAtIso ?? setup?.startedAt ?? new Date().toISOString();
+      writeRun({ reportDir: this.#reportDir, runId, setup, truths, startedAt, durationMs: performance.now() - this.#startedAt, ...extra });
     } catch (error) {
       // A reporter that throws hides the run's real outcome; say what went wrong and carry on.
       process.stderr.write(`[comfyui-gate] could not write the report: ${error instanceof Error ? error.stack : String(error)}\n`);

@@ -88,7 +88,7 @@ function describeLaunch(report: BenchmarkReport): string {
     const argv = device.argv;
     const flags =
       argv === undefined
-        ? notAvailable('/system_stats did not report argv')
+        ? notAvailable('argv not reported by this ComfyUI version')
         : argv.filter((arg, index) => !(index === 0 && arg.endsWith('.py'))).join(' ') || 'no flags';
     return `attached to ${comfyui.url} (server started with: ${flags})`;
   }
@@ -132,7 +132,7 @@ function renderMpsConfirmation(context: RenderContext): string {
   const others = device.found.length > 1 ? ` (all devices: ${device.found.join(', ')})` : '';
   const found = first !== undefined ? `${first}${others}` : notAvailable(missing ?? '/system_stats listed no devices');
   const value = (text: string | undefined, field: string): string =>
-    text !== undefined && text.trim() !== '' ? oneLine(text) : notAvailable(missing ?? `/system_stats did not report ${field}`);
+    text !== undefined && text.trim() !== '' ? oneLine(text) : notAvailable(missing ?? 'not reported by this ComfyUI version');
   return [
     '## MPS Confirmation',
     '',

@@ -134,5 +134,9 @@ export function renderAtAGlance(report: BenchmarkReport): string {
   const passed = truths.filter((truth) => truth.verdict === 'PASS').length;
   const skipped = truths.filter((truth) => truth.verdict === 'SKIPPED').length;
   const skippedNote = skipped > 0 ? ` (${skipped} skipped by configuration)` : '';
-  return `${head} — ${passed} of ${truths.length} truths passed${skippedNote}; ${describeGeneration(report, truths)}`;
+  // The generation is described on its own; any other truth that failed is named here, so the
+  // headline says what went wrong whichever truth it was.
+  const failed = truths.filter((truth) => truth.verdict === 'FAIL' && truth.id !== 'generation-under-budget').map((truth) => truth.title);
+  const failedNote = failed.length > 0 ? `; failed: ${failed.join('; ')}` : '';
+  return `${head} — ${passed} of ${truths.length} truths passed${skippedNote}${failedNote}; ${describeGeneration(report, truths)}`;
 }

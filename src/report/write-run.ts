@@ -16,6 +16,8 @@ export interface RunToWrite {
   readonly setup: SetupRecord | undefined;
   readonly truths: Map<TruthId, CollectedTruth>;
   readonly durationMs: number;
+  /** When this run started: global setup's time for the first run, the re-run's own for a Vitest UI re-run. */
+  readonly startedAt: string;
   readonly interrupted?: BenchmarkReport['interrupted'];
   readonly machine: BenchmarkReport['machine'];
   readonly diagnosis?: BenchmarkReport['diagnosis'];
@@ -32,7 +34,7 @@ export function writeRun(run: RunToWrite): BenchmarkReport {
   const logPath = setup?.logPath;
   const base = buildReport({
     runId,
-    date: setup?.startedAt ?? new Date().toISOString(),
+    date: run.startedAt,
     config,
     setup,
     truths: run.truths,

@@ -1,29 +1,33 @@
 import { makeTempDir } from './temp-dirs';
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { execa, type ResultPromise } from 'execa';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'vitest';
 import { z } from 'zod';
-import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
-import type { BenchmarkReport } from '../../src/truths/benchmark-report';
-import { findTaggedProcesses, waitForLeftovers } from '../../fixtures/tagged-processes';
+import { REPO_ROOT } from '../../fixtures/fake-env';
+import type { TruthId } from '../../src/truths/benchmark-report';
+import { TRUTH_TITLES } from '../../src/truths/truth-titles';
+import { countEvents, createHeldPython, endUi, expectStopsCleanly, readHeadline, readReport, startUi, type UiProcess } from './ui-session';
 
-// `npm run ui` as a person uses it: Vitest UI in a real (headless) Chromium, the gate's specs run
-// once at start against the fake ComfyUI that global setup boots, and a re-run from the UI
-// measures again on that same server.
+// `npm run ui` as a person uses it: Vitest UI in a real (headless) Chromium against the fake
+// ComfyUI that global setup boots. The specs are listed while ComfyUI boots, the reachable truth
+// shows the boot's progress, truths carry their evidence, and a re-run measures again on the same
+// server. A second session shows a boot failure as the person sees it.
 
 const CHROMIUM_PATH = '/usr/bin/chromium';
 // On this network anything Chromium opens by itself is refused; without these flags it keeps
 // retrying in the background and pages take seconds longer to settle.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const UI_READY_TIMEOUT_MS = 20_000;
-const RUN_TIMEOUT_MS = 20_000;
-const STOP_GRACE_MS = 5000;
-const BACKOFF_MS = [100, 250, 500, 1000];
-const OUTPUT_TAIL_LINES = 50;
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const RUN_TIMEOUT_MS = 30_000;
 const SCREENSHOT = join(REPO_ROOT, 'reports', 'vitest-ui.png');
 const FAILURE_SCREENSHOT = join(REPO_ROOT, 'reports', 'vitest-ui-failure.png');
 const GENERATION_SPEC = 'specs/generation-under-budget.spec.ts';
@@ -31,112 +35,18 @@ const SPEC_FILES = readdirSync(join(REPO_ROOT, 'specs'))
   .filter((name) => name.endsWith('.spec.ts'))
   .map((name) => `specs/${name}`)
   .sort();
+const ALL_PASSED = new RegExp(`^FAIL \\(0\\) / RUNNING \\(0\\) PASS \\(${SPEC_FILES.length}\\) / SKIP \\((0|--)\\)$`);
 
 // CI must prove the UI works, so only a developer's machine without Chromium may skip.
-const skipNote = !existsSync(CHROMIUM_PATH) && !process.env.CI ? `Chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium); with CI set this test fails instead` : undefined;
+const skipNote =
+  !existsSync(CHROMIUM_PATH) && !process.env.CI
+    ? `Chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium); with CI set this test fails instead`
+    : undefined;
 
-interface UiProcess {
-  readonly url: string;
-  readonly tag: string;
-  readonly reportDir: string;
-  readonly eventsFile: string;
-  readonly child: ResultPromise;
-  /** The last lines the UI process printed. */
-  getOutputTail(): string;
-  /** SIGTERM to the whole group, SIGKILL after the grace period; idempotent. */
-  stop(): Promise<{ readonly forced: boolean }>;
-}
-
-/** Starts `npm run ui` against the fakes in its own process group and waits until the UI answers. */
-async function startUi(): Promise<UiProcess> {
-  const comfyPort = await getFreePort();
-  let uiPort = await getFreePort();
-  while (uiPort === comfyPort) uiPort = await getFreePort();
-  const tag = randomUUID();
-  const reportDir = makeTempDir('gate-ui');
-  const eventsFile = join(reportDir, 'fake-comfyui-events.jsonl');
-  const env = { ...createFakeEnv({ port: comfyPort, reportDir, overrides: { FAKE_COMFYUI_EVENTS: eventsFile } }), GATE_E2E_TAG: tag };
-  // `npm run ui` is `vitest watch --ui`: it stays open without a terminal too, as on CI.
-  const args = ['run', 'ui', '--', '--open=false', `--api.port=${uiPort}`, '--api.host=127.0.0.1', '--api.strictPort'];
-  const child = execa('npm', args, { cwd: REPO_ROOT, env, extendEnv: false, detached: true, reject: false, buffer: false, all: true, stdin: 'ignore' });
-  const lines: string[] = [];
-  child.all?.on('data', (chunk: Buffer) => {
-    lines.push(...chunk.toString('utf8').split('\n'));
-    lines.splice(0, lines.length - OUTPUT_TAIL_LINES);
-  });
-  let stopping: Promise<{ forced: boolean }> | undefined;
-  const ui: UiProcess = {
-    url: `http://127.0.0.1:${uiPort}/__vitest__/`,
-    tag,
-    reportDir,
-    eventsFile,
-    child,
-    getOutputTail: () => lines.join('\n'),
-    stop: () => (stopping ??= stopGroup(child)),
-  };
-  try {
-    await waitForUi(ui);
-    return ui;
-  } catch (error) {
-    await ui.stop();
-    throw error;
-  }
-}
-
-async function stopGroup(child: ResultPromise): Promise<{ forced: boolean }> {
-  const pid = child.pid;
-  if (pid === undefined || child.nodeChildProcess.exitCode !== null || child.nodeChildProcess.signalCode !== null) return { forced: false };
-  signalGroup(pid, 'SIGTERM');
-  const exited = await Promise.race([child.then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
-  signalGroup(pid, 'SIGKILL');
-  await child;
-  return { forced: !exited };
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is already gone.
-  }
-}
-
-/** Polls the UI's page with backoff until it answers 200, the process exits, or the deadline passes. */
-async function waitForUi(ui: UiProcess): Promise<void> {
-  const started = Date.now();
-  let exited = false;
-  void ui.child.then(() => (exited = true));
-  for (let attempt = 0; ; attempt++) {
-    if (exited) throw new Error(`npm run ui exited before ${ui.url} answered; its last lines:\n${ui.getOutputTail()}`);
-    const status = await fetch(ui.url).then(
-      (response) => response.status,
-      () => undefined,
-    );
-    if (status === 200) return;
-    if (Date.now() - started > UI_READY_TIMEOUT_MS) {
-      throw new Error(`${ui.url} did not answer 200 within ${UI_READY_TIMEOUT_MS / 1000} s (last: ${status ?? 'no connection'}); npm run ui printed:\n${ui.getOutputTail()}`);
-    }
-    await sleep(BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]);
-  }
-}
-
-/** The fake ComfyUI's events of one kind, from its FAKE_COMFYUI_EVENTS log. */
-function countEvents(eventsFile: string, event: string): number {
-  if (!existsSync(eventsFile)) return 0;
-  const lines = readFileSync(eventsFile, 'utf8').split('\n').filter((line) => line !== '');
-  return lines.filter((line) => z.looseObject({ event: z.string() }).parse(JSON.parse(line)).event === event).length;
-}
-
-function readBenchmarkStart(reportDir: string): string | undefined {
-  const path = join(reportDir, 'benchmark.json');
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as BenchmarkReport).benchmark.startedAt : undefined;
-}
-
-// Vitest UI's explorer: one row per file and per test, `data-testid="explorer-item"` with the
-// file path or test title as aria-label. The status icon is an attributify element,
-// `i-carbon:checkmark` for passed and `i-carbon:close` for failed.
-function getFileRow(page: Page, file: string): Locator {
-  return page.locator(`[data-testid="explorer-item"][aria-label="${file}"]`);
+// Vitest UI's explorer: one row per file and per test, `data-testid="explorer-item"` with the file
+// path or test title as aria-label, and a status icon `data-testid="status-icon-<state>"`.
+function getRow(page: Page, label: string): Locator {
+  return page.locator(`[data-testid="explorer-item"][aria-label="${label}"]`);
 }
 
 async function listFileRows(page: Page): Promise<string[]> {
@@ -144,14 +54,17 @@ async function listFileRows(page: Page): Promise<string[]> {
   return labels.filter((label): label is string => label?.endsWith('.spec.ts') === true).sort();
 }
 
-async function getFileState(row: Locator): Promise<'pass' | 'fail' | 'other'> {
-  if ((await row.locator('[i-carbon\\:checkmark]').count()) > 0) return 'pass';
-  if ((await row.locator('[i-carbon\\:close]').count()) > 0) return 'fail';
-  return 'other';
+async function getState(row: Locator): Promise<string> {
+  const icon = await row
+    .locator('[data-testid^="status-icon-"]')
+    .first()
+    .getAttribute('data-testid', { timeout: 1000 })
+    .catch(() => null);
+  return icon?.replace('status-icon-', '') ?? 'none';
 }
 
 async function listFileStates(page: Page): Promise<string[]> {
-  return Promise.all(SPEC_FILES.map(async (file) => `${file}: ${await getFileState(getFileRow(page, file))}`));
+  return Promise.all(SPEC_FILES.map(async (file) => `${file}: ${await getState(getRow(page, file))}`));
 }
 
 /** The explorer's counters, e.g. "FAIL (0) / RUNNING (0) PASS (7) / SKIP (--)". */
@@ -159,81 +72,225 @@ async function getResultsSummary(page: Page): Promise<string> {
   return (await page.getByTestId('results-panel').locator('> div').first().innerText()).replace(/\s+/g, ' ').trim();
 }
 
+/** Opens a truth's report panel and returns its notes (annotations) as "type: message". */
+async function openNotes(page: Page, truth: TruthId): Promise<string[]> {
+  // The explorer re-sorts as files are collected: a click may land on a row that just moved in.
+  const header = page.getByTestId('file-detail').locator('.bg-header').getByText(TRUTH_TITLES[truth], { exact: true });
+  await expect
+    .poll(
+      async () => {
+        await getRow(page, TRUTH_TITLES[truth]).click();
+        return header.isVisible();
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(true);
+  const notes = await page.locator('[role="note"]').all();
+  return Promise.all(
+    notes.map(async (note) => `${await note.locator('span.font-bold').first().innerText()}: ${await note.getByTestId('task-error').innerText()}`),
+  );
+}
+
+/** The body behind a note's Download link, fetched as the browser would (the link carries the token). */
+async function fetchAttachment(page: Page, messageStart: string): Promise<string> {
+  const note = page.locator('[role="note"]').filter({ has: page.getByTestId('task-error').getByText(messageStart) });
+  const href = await note.locator('a[download]').getAttribute('href');
+  const response = await page.request.get(new URL(href ?? '', page.url()).href);
+  expect(response.status(), `GET ${href}`).toBe(200);
+  return response.text();
+}
+
+let browser: Browser | undefined;
+
+/** One page per UI session; Chromium starts once and is shared. */
+function usePage(getUi: () => UiProcess | undefined) {
+  let page: Page | undefined;
+  return {
+    get page(): Page {
+      if (page === undefined) throw new Error('the page was not opened');
+      return page;
+    },
+    /** Skips with the reason when Chromium is missing off CI; keeps a screenshot of a failure. */
+    prepare(context: TestContext): void {
+      context.skip(skipNote !== undefined, skipNote);
+      context.onTestFailed(async () => void (await page?.screenshot({ path: FAILURE_SCREENSHOT }).catch(() => undefined)));
+    },
+    async open(): Promise<void> {
+      browser ??= await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+      page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      await page.goto(getUi()?.url ?? '', { waitUntil: 'domcontentloaded' });
+    },
+  };
+}
+
+async function startSession(overrides: Record<string, string>): Promise<UiProcess | undefined> {
+  if (skipNote !== undefined) {
+    // The default reporter does not print skip notes; a developer should see why.
+    console.warn(`skipping npm run ui in a real browser: ${skipNote}`);
+    return undefined;
+  }
+  expect(existsSync(CHROMIUM_PATH), `CI needs Chromium at ${CHROMIUM_PATH} (.ci/run installs it)`).toBe(true);
+  mkdirSync(join(REPO_ROOT, 'reports'), { recursive: true });
+  return startUi(overrides);
+}
+
 describe('npm run ui in a real browser', () => {
   let ui: UiProcess | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-
-  /** Skips with the reason when Chromium is missing off CI; keeps a screenshot of a failure. */
-  const prepare = (context: TestContext) => {
-    context.skip(skipNote !== undefined, skipNote);
-    context.onTestFailed(async () => void (await page.screenshot({ path: FAILURE_SCREENSHOT }).catch(() => undefined)));
-  };
+  const view = usePage(() => ui);
+  const held = createHeldPython(makeTempDir('held-python'));
+  let firstRunId = '';
 
   beforeAll(async () => {
-    if (skipNote !== undefined) {
-      // The default reporter does not print skip notes; a developer should see why.
-      console.warn(`skipping npm run ui in a real browser: ${skipNote}`);
-      return;
-    }
-    expect(existsSync(CHROMIUM_PATH), `CI needs Chromium at ${CHROMIUM_PATH} (.ci/run installs it)`).toBe(true);
-    mkdirSync(join(REPO_ROOT, 'reports'), { recursive: true });
-    ui = await startUi();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    ui = await startSession({ COMFYUI_PYTHON: held.path });
+    if (ui !== undefined) await view.open();
   });
-
   afterAll(async () => {
-    await browser?.close();
-    await ui?.stop();
-    // A failed leak check must not leak: end what is left of this run, by pid.
-    for (const entry of ui === undefined ? [] : findTaggedProcesses(ui.tag)) signalPid(Number(entry.split(' ')[0]));
+    held.release();
+    await endUi(ui);
   });
 
-  test('lists every spec and shows the start-up run passing', async (context) => {
-    prepare(context);
-    await page.goto(ui!.url, { waitUntil: 'domcontentloaded' });
+  test('lists the first truth while ComfyUI boots, and shows the boot progress on it', async (context) => {
+    view.prepare(context);
+    const { page } = view;
+    // Specs share one worker, so Vitest collects (and the explorer lists) each file when its turn
+    // comes: while ComfyUI boots, the first truth is listed and running, instead of "No tests found".
+    await expect.poll(() => getState(getRow(page, 'specs/reachable.spec.ts')), { timeout: RUN_TIMEOUT_MS }).toBe('running');
+    await expect(page.getByText('No tests found').count()).resolves.toBe(0);
+    const waiting = /^boot: waiting for ComfyUI to answer: \d+ s \(up to 180 s; log: \S+\/comfyui\.log\)$/;
+    await expect.poll(async () => (await openNotes(page, 'reachable')).some((note) => waiting.test(note)), { timeout: RUN_TIMEOUT_MS }).toBe(true);
+    expect(countEvents(ui!.eventsFile, 'start'), 'ComfyUI is still held before its start').toBe(0);
+    held.release();
+    await expect.poll(() => getState(getRow(page, 'specs/reachable.spec.ts')), { timeout: RUN_TIMEOUT_MS }).toBe('pass');
+    expect(await openNotes(page, 'reachable')).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(waiting),
+        expect.stringMatching(/^boot: ComfyUI answered http:\/\/127\.0\.0\.1:\d+\/system_stats after \d+\.\d s$/),
+      ]),
+    );
+  });
+
+  test('the start-up run passes, with the generated image and the GPU samples on their truths', async (context) => {
+    view.prepare(context);
+    const { page } = view;
     await expect.poll(() => listFileRows(page), { timeout: RUN_TIMEOUT_MS }).toEqual(SPEC_FILES);
-    // Wait for the run to end, then judge it: a failed spec shows at once, not after a timeout.
-    await expect.poll(async () => (await listFileStates(page)).filter((state) => state.endsWith(': other')), { timeout: RUN_TIMEOUT_MS }).toEqual([]);
+    await expect.poll(async () => (await listFileStates(page)).filter((state) => !/: (pass|fail)$/.test(state)), { timeout: RUN_TIMEOUT_MS }).toEqual([]);
     expect(await listFileStates(page)).toEqual(SPEC_FILES.map((file) => `${file}: pass`));
-    expect(await getResultsSummary(page)).toBe(`FAIL (0) / RUNNING (0) PASS (${SPEC_FILES.length}) / SKIP (--)`);
+    await expect.poll(() => getResultsSummary(page), { timeout: RUN_TIMEOUT_MS }).toMatch(ALL_PASSED);
     expect(countEvents(ui!.eventsFile, 'prompt_queued')).toBe(1);
+    const notes = await openNotes(page, 'generation-under-budget');
+    expect(notes).toContain(`evidence: report: ${join(ui!.reportDir, '05-BENCHMARK.md')} is written when this run ends`);
+    const image = page.locator('[role="note"] img');
+    // Loaded through Vitest UI's attachment route: the copy under the report folder's .vitest-attachments.
+    await expect.poll(() => image.evaluate((element) => (element as unknown as { naturalWidth: number }).naturalWidth), { timeout: RUN_TIMEOUT_MS }).toBe(512);
+    await openNotes(page, 'gpu-active');
+    const samples = z
+      .object({ sampler: z.string(), samples: z.array(z.object({ atMs: z.number(), activePercent: z.number() })) })
+      .parse(JSON.parse(await fetchAttachment(page, 'GPU samples during the generation')));
+    expect(samples.sampler).toBe('powermetrics');
+    expect(samples.samples.filter((sample) => sample.activePercent > 1).length).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => readReport(ui!.reportDir)?.runId, { timeout: RUN_TIMEOUT_MS }).toBeDefined();
+    firstRunId = (readReport(ui!.reportDir)?.runId ?? '').replace(/-rerun-\d+$/, '');
   });
 
-  test('re-running the generation spec from the UI queues a second prompt on the same server', async (context) => {
-    prepare(context);
-    const firstStart = readBenchmarkStart(ui!.reportDir);
-    const row = getFileRow(page, GENERATION_SPEC);
+  test('re-running the generation spec measures again on the same server; the report opens from it, junit.xml and the history stay true', async (context) => {
+    view.prepare(context);
+    const { page } = view;
+    // Counted from here: in a working tree under edit, Vitest's watcher may re-run specs by itself.
+    const earlier = readReport(ui!.reportDir);
+    const prompts = countEvents(ui!.eventsFile, 'prompt_queued');
+    const row = getRow(page, GENERATION_SPEC);
     await row.hover();
+    const rerunAt = Date.now();
     await row.getByRole('button', { name: 'Run current file' }).click();
-    await expect.poll(() => countEvents(ui!.eventsFile, 'prompt_queued'), { timeout: RUN_TIMEOUT_MS }).toBe(2);
+    await expect.poll(() => countEvents(ui!.eventsFile, 'prompt_queued'), { timeout: RUN_TIMEOUT_MS }).toBeGreaterThan(prompts);
     // The reporter writes when the re-run ends; only then is the UI's state the re-run's.
-    await expect.poll(() => readBenchmarkStart(ui!.reportDir), { timeout: RUN_TIMEOUT_MS }).not.toBe(firstStart);
-    await expect.poll(() => getResultsSummary(page)).toBe(`FAIL (0) / RUNNING (0) PASS (${SPEC_FILES.length}) / SKIP (--)`);
-    expect(await getFileState(row)).toBe('pass');
+    await expect.poll(() => readReport(ui!.reportDir)?.runId, { timeout: RUN_TIMEOUT_MS }).toMatch(new RegExp(`^${firstRunId}-rerun-\\d+$`));
+    await expect.poll(() => readReport(ui!.reportDir)?.runId, { timeout: RUN_TIMEOUT_MS }).not.toBe(earlier?.runId);
+    const rerunId = readReport(ui!.reportDir)?.runId ?? '';
+    await expect.poll(() => getResultsSummary(page), { timeout: RUN_TIMEOUT_MS }).toMatch(ALL_PASSED);
+    expect(await getState(row)).toBe('pass');
     expect(countEvents(ui!.eventsFile, 'start'), 'ComfyUI booted once, not per run').toBe(1);
-    // The re-run's report keeps the other truths' results from the first run, and its own folder.
-    const markdown = readFileSync(join(ui!.reportDir, '05-BENCHMARK.md'), 'utf8');
-    expect(markdown).toContain('- Phase 5 gate: PASS (SIMULATED)');
-    expect(readdirSync(join(ui!.reportDir, 'runs')).filter((name) => name.endsWith('-rerun-1'))).toHaveLength(1);
     await page.screenshot({ path: SCREENSHOT });
+
+    // The report this re-run replaced, attached to the truth and named as the earlier run's.
+    const earlierNote = `evidence: report of the earlier run ${earlier?.runId} (started ${earlier?.date}); this run's report replaces it when this run ends`;
+    await expect.poll(() => openNotes(page, 'generation-under-budget'), { timeout: RUN_TIMEOUT_MS }).toContain(earlierNote);
+    const attached = await fetchAttachment(page, `report of the earlier run ${earlier?.runId}`);
+    expect(attached.split('\n')).toContain('# Phase 5 Benchmark Results');
+    expect(attached).toContain(`${earlier?.runId}`);
+
+    // The re-run's report keeps the other truths' results from the first run, and its own folder.
+    expect(readHeadline(ui!.reportDir)).toMatch(/^> \*\*Phase 5 gate: PASS \(SIMULATED\)\*\*/);
+    expect(readdirSync(join(ui!.reportDir, 'runs'))).toContain(rerunId);
+    const junit = readFileSync(join(ui!.reportDir, 'junit.xml'), 'utf8');
+    expect(junit.match(/<testcase /g), 'junit.xml after a one-spec re-run still lists all 7 truths').toHaveLength(7);
+    // Each History row carries the date of the run it describes: the re-run started after its click.
+    const trend = readReport(ui!.reportDir)?.history.trend ?? [];
+    const dateOf = (runId: string) => Date.parse(trend.find((entry) => entry.runId === runId)?.date ?? '');
+    expect(dateOf(firstRunId)).toBeGreaterThanOrEqual(ui!.startedAt);
+    expect(dateOf(firstRunId)).toBeLessThan(rerunAt);
+    expect(dateOf(rerunId), "the re-run's History date is its own start").toBeGreaterThanOrEqual(rerunAt - 1000);
   });
 
   test('stopping the UI stops the fake ComfyUI too and leaves no process of the run', async (context) => {
-    prepare(context);
-    const { forced } = await ui!.stop();
-    expect(forced, `npm run ui outlived SIGTERM by ${STOP_GRACE_MS / 1000} s; it printed:\n${ui!.getOutputTail()}`).toBe(false);
-    // The gate's own hooks stop ComfyUI (it lives in a process group of its own): nothing of this
-    // run may be left, the fake ComfyUI included.
-    expect(await waitForLeftovers(ui!.tag, 2000)).toEqual([]);
+    view.prepare(context);
+    await expectStopsCleanly(ui!);
   });
 });
 
-function signalPid(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
+describe('a boot failure in npm run ui', () => {
+  let ui: UiProcess | undefined;
+  const view = usePage(() => ui);
+
+  beforeAll(async () => {
+    ui = await startSession({ FAKE_COMFYUI_FAULT: 'exit-during-boot', FAKE_COMFYUI_BOOT_MS: '1000' });
+    if (ui !== undefined) await view.open();
+  });
+  afterAll(async () => {
+    await endUi(ui);
+    await browser?.close();
+  });
+
+  test('fails the reachable truth with the reason and the log, in lines that fit the panel; the report says why', async (context) => {
+    view.prepare(context);
+    const { page } = view;
+    await expect.poll(() => getState(getRow(page, 'specs/reachable.spec.ts')), { timeout: RUN_TIMEOUT_MS }).toBe('fail');
+    await expect.poll(() => listFileRows(page), { timeout: RUN_TIMEOUT_MS }).toEqual(SPEC_FILES);
+    await openNotes(page, 'reachable');
+    const error = page.locator('.task-error').filter({ hasText: 'BootFailedError' });
+    const text = await error.innerText();
+    expect(text).toMatch(/^BootFailedError: ComfyUI exited during boot with exit code 1 before answering\n/);
+    expect(text).toContain("ModuleNotFoundError: No module named 'torch'");
+    // Vitest UI shows the message in a <pre> that never wraps: the lines themselves must fit.
+    const widths = await page.locator('.task-error').evaluateAll((elements) => elements.map((element) => element.scrollWidth - element.clientWidth));
+    expect(
+      widths.filter((overflow) => overflow > 0),
+      'pixels of failure text running off the panel',
+    ).toEqual([]);
+    await expect.poll(() => readHeadline(ui!.reportDir), { timeout: RUN_TIMEOUT_MS }).toContain('ComfyUI exited during boot with exit code 1');
+  });
+
+  test('stopping the UI leaves no process of the run', async (context) => {
+    view.prepare(context);
+    await expectStopsCleanly(ui!);
+  });
+});
+
+describe('stopping npm run ui while ComfyUI still boots', () => {
+  test('ends the boot too: nothing of the run is left', async () => {
+    const held = createHeldPython(makeTempDir('held-python'));
+    const ui = await startUi({ COMFYUI_PYTHON: held.path });
+    try {
+      // Global setup has returned, and ComfyUI's process runs: the boot goes on in the background.
+      const boot = z.object({ status: z.string(), message: z.string() });
+      const readBoot = () =>
+        existsSync(join(ui.reportDir, '.state', 'boot.json'))
+          ? boot.parse(JSON.parse(readFileSync(join(ui.reportDir, '.state', 'boot.json'), 'utf8'))).message
+          : '';
+      await expect.poll(readBoot, { timeout: RUN_TIMEOUT_MS }).toMatch(/^waiting for ComfyUI to answer: [1-9]\d* s/);
+      await expectStopsCleanly(ui);
+    } finally {
+      await endUi(ui);
+    }
+  });
+});

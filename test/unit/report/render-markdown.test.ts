@@ -188,7 +188,7 @@ describe('renderBenchmarkMarkdown: server modes and device profiles', () => {
   it('says so when an attached server did not report its argv', () => {
     const markdown = render({ ...ATTACH_REPORT, device: { ...ATTACH_REPORT.device, argv: undefined } });
     expect(lines(markdown)).toContain(
-      '**ComfyUI launch flags:** attached to http://127.0.0.1:8188 (server started with: n/a (/system_stats did not report argv))',
+      '**ComfyUI launch flags:** attached to http://127.0.0.1:8188 (server started with: n/a (argv not reported by this ComfyUI version))',
     );
   });
 

@@ -140,7 +140,7 @@ export class ExecutionFailedError extends GateError {
     const where = shown === undefined ? `prompt ${promptId}` : `node ${shown.nodeId} (${shown.nodeType})`;
     const what = shown === undefined ? 'status error without details' : `${shown.exceptionType}: ${shown.exceptionMessage}`;
     super('EXECUTION_FAILED', `ComfyUI failed while running ${where}: ${what}`, {
-      hint: 'Read the traceback in the ComfyUI log; a truncated or corrupt model file is a common cause.',
+      hint: getExecutionHint(shown?.exceptionMessage ?? ''),
       context: {
         promptId,
         nodeId: shown?.nodeId ?? null,
@@ -243,4 +243,12 @@ function getShownFailure(data: ExecutionErrorData) {
     tracebackFirst: shown(data.traceback[0]),
     tracebackLast: shown(data.traceback.at(-1)),
   };
+}
+
+/** What to do about a node's exception, by what it says; the report's Diagnosis adds the evidence. */
+function getExecutionHint(message: string): string {
+  if (/out of memory/i.test(message)) return 'ComfyUI ran out of memory: close other apps, keep --force-fp16, or lower the resolution; the Diagnosis section has the figures';
+  if (/MPS|not (currently )?implemented|dtype/i.test(message)) return 'an operation the Mac GPU does not support: the Diagnosis section names it and the fix';
+  if (/safetensors|header|truncat|corrupt|unexpected end/i.test(message)) return 'the model file is likely truncated or corrupt: download it again';
+  return "read the traceback in the ComfyUI log; the report's Diagnosis section names known causes";
 }

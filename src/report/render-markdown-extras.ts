@@ -12,6 +12,7 @@ import {
   notAvailable,
   oneLine,
 } from './format';
+import { explainWithDiagnosis } from './render-diagnosis';
 import { getMissingReason, hasFailure } from './render-context';
 import type { RenderContext } from './render-context';
 import { renderHistorySection } from './render-markdown-history';
@@ -102,7 +103,7 @@ function renderGpuActivity(context: RenderContext): string {
     `- Mean: ${formatPercent(gpu.meanPercent, noSamples)}`,
     `- Mean power: ${formatWithUnit(gpu.meanPowerW, 1, 'W', noPower)}`,
     `- Threshold: ${gpu.thresholdPercent} % (a sample above it counts as active)`,
-    ...(gpu.watchdog !== undefined ? [`- Watchdog: ${oneLine(gpu.watchdog)}`] : []),
+    ...(gpu.watchdog !== undefined ? [`- Watchdog: ${oneLine(explainWithDiagnosis(context.report, gpu.watchdog))}`] : []),
     ...chart,
   ].join('\n');
 }

@@ -49,8 +49,9 @@ export function findHealthyMps(lines: readonly LogLine[]): Finding | undefined {
 export function findVersions(lines: readonly LogLine[]): Finding | undefined {
   const figures: Record<string, string> = {};
   const evidence: LogLine[] = [];
+  // The last start-up in the log is the server that ran: a log may hold several.
   for (const [name, pattern] of VERSIONS) {
-    for (const line of lines) {
+    for (const line of [...lines].reverse()) {
       const value = readVersion(name, pattern, line.message);
       if (value === undefined) continue;
       figures[name] = logFigure(value);

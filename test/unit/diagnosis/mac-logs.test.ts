@@ -198,7 +198,7 @@ describe('what the real logs say beyond the problem ids', () => {
   it('reads versions from startup lines, System Information, the Manager banner and /system_stats', () => {
     expect(byId(diagnoseFile('m1max-sequoia154-py39-startup-run-mac-version-line.txt'), 'versions').figures).toEqual({
       pytorch: '2.7.0',
-      comfyui: '0.3.30',
+      comfyui: '0.3.30-23-gdbc726f8',
       macos: '15.4',
       python: '3.9.6',
     });

@@ -3,12 +3,10 @@ import type { GateErrorOptions } from '../errors';
 
 /** The outputs the parsers read, each with the command line that produces what they expect. */
 export const GPU_OUTPUT_COMMANDS = {
-  'powermetrics-text': 'sudo powermetrics --samplers gpu_power -i 1000',
   'powermetrics-plist': 'sudo powermetrics --samplers gpu_power -i 1000 -f plist',
   ioreg: 'ioreg -r -d 1 -w 0 -c IOAccelerator',
   'nvidia-smi-csv':
     'nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used,power.draw,clocks.sm --format=csv,noheader,nounits -lms 200',
-  'nvidia-smi-xml': 'nvidia-smi -q -x',
   macmon: 'macmon pipe -i 1000',
 } as const;
 

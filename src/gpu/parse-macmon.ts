@@ -1,7 +1,6 @@
 import { createGpuParseError, validatePercent } from './gpu-parse-error';
 import { removeFloatNoise } from './gpu-sample';
 import type { GpuSample } from './gpu-sample';
-import { createLineSplitter } from './line-splitter';
 
 /**
  * What macmon's busy share measures. Up to v0.7 the only figure is `gpu_usage[1]`, which is
@@ -42,16 +41,6 @@ export function parseMacmonLine(line: string, receivedAt: number): MacmonSample 
     ...(frequencyMHz === undefined ? {} : { frequencyMHz }),
     ...(powerW === undefined ? {} : { powerW }),
   };
-}
-
-/** Reads a whole captured `macmon pipe` output (one JSON object per line) into samples. */
-export function parseMacmon(text: string, receivedAt: number): MacmonSample[] {
-  const splitter = createLineSplitter();
-  const lines = [...splitter.push(text), ...splitter.end()];
-  if (lines.length === 0) {
-    throw createGpuParseError('macmon', 'macmon output has no lines', text);
-  }
-  return lines.map((line) => parseMacmonLine(line, receivedAt));
 }
 
 function readUsage(value: unknown, line: string): { frequencyMHz: number; ratio: number } | undefined {

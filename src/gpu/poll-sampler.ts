@@ -19,7 +19,10 @@ export function startPollSampler({ name, file, args, intervalMs, parse }: PollSa
   let running = true;
   let resolveFirst: (sample: GpuSample) => void = () => undefined;
   let rejectFirst: (error: Error) => void = () => undefined;
-  const first = new Promise<GpuSample>((resolve, reject) => ((resolveFirst = resolve), (rejectFirst = reject)));
+  const first = new Promise<GpuSample>((resolve, reject) => {
+    resolveFirst = resolve;
+    rejectFirst = reject;
+  });
   first.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
 

@@ -1,4 +1,3 @@
-import { createLineSplitter } from './line-splitter';
 import type { GpuSampler } from './gpu-sampler';
 import { parseIoreg } from './parse-ioreg';
 import { parseMacmonLine } from './parse-macmon';
@@ -20,15 +19,15 @@ export interface SamplerStart {
  */
 export function startPowermetrics({ intervalMs, reportDir }: SamplerStart, viaSudo: boolean): GpuSampler {
   const args = ['--samplers', 'gpu_power', '-i', String(intervalMs), '-f', 'plist'];
-  const splitter = createPowermetricsPlistSplitter();
   return startStreamSampler({
     name: 'powermetrics',
     file: viaSudo ? 'sudo' : 'powermetrics',
     args: viaSudo ? ['-n', 'powermetrics', ...args] : args,
     intervalMs,
     reportDir,
+    records: createPowermetricsPlistSplitter(),
     // The record's own timestamp has whole seconds only; the arrival time lines up with the run's clock.
-    parse: (chunk, receivedAt) => splitter.push(chunk).map((record) => ({ ...parsePowermetricsPlistRecord(record, receivedAt), at: receivedAt })),
+    parseRecord: (record, receivedAt) => ({ ...parsePowermetricsPlistRecord(record, receivedAt), at: receivedAt }),
   });
 }
 
@@ -45,7 +44,6 @@ export function startIoreg({ intervalMs }: SamplerStart): GpuSampler {
 
 /** nvidia-smi's query loop, one CSV line per interval. */
 export function startNvidiaSmi({ intervalMs, reportDir }: SamplerStart): GpuSampler {
-  const splitter = createLineSplitter();
   const parseLine = createNvidiaSmiCsvLineParser({ fields: NVIDIA_FIELDS });
   return startStreamSampler({
     name: 'nvidia-smi',
@@ -53,23 +51,23 @@ export function startNvidiaSmi({ intervalMs, reportDir }: SamplerStart): GpuSamp
     args: [`--query-gpu=${NVIDIA_FIELDS.join(',')}`, '--format=csv,noheader,nounits', '-lms', String(intervalMs)],
     intervalMs,
     reportDir,
-    parse: (chunk, receivedAt) => splitter.push(chunk).flatMap((line) => {
+    records: 'lines',
+    parseRecord: (line, receivedAt) => {
       const sample = parseLine(line);
-      return sample === undefined ? [] : [{ ...sample, at: receivedAt }];
-    }),
+      return sample === undefined ? undefined : { ...sample, at: receivedAt };
+    },
   });
 }
 
 /** macmon's JSON-lines stream (`macmon pipe`): Apple Silicon, no root needed, when it is installed. */
 export function startMacmon({ intervalMs, reportDir }: SamplerStart): GpuSampler {
-  const splitter = createLineSplitter();
   return startStreamSampler({
     name: 'macmon',
     file: 'macmon',
     args: ['pipe', '-i', String(intervalMs)],
     intervalMs,
     reportDir,
-    parse: (chunk, receivedAt) =>
-      splitter.push(chunk).flatMap((line) => (line.trim() === '' ? [] : [{ ...parseMacmonLine(line, receivedAt), at: receivedAt }])),
+    records: 'lines',
+    parseRecord: (line, receivedAt) => ({ ...parseMacmonLine(line, receivedAt), at: receivedAt }),
   });
 }

@@ -1,7 +1,9 @@
+import { createInterface, type Interface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { registerChild, unregisterChild } from '../processes/child-registry';
 import { stopGroup } from '../processes/process-group';
-import type { GpuSample } from './gpu-sample';
+import type { GpuSample, RecordSplitter } from './gpu-sample';
 import type { GpuSampler, SamplerName } from './gpu-sampler';
 import { GpuSamplerError } from './sampler-errors';
 
@@ -14,16 +16,23 @@ export interface StreamSamplerOptions {
   readonly args: readonly string[];
   readonly intervalMs: number;
   readonly reportDir: string;
-  /** Turns the next chunk of output into the samples it completes (stateful: records span chunks). */
-  readonly parse: (chunk: string, receivedAt: number) => GpuSample[];
+  /** How stdout is cut into records: `'lines'` (node:readline), or a splitter for a tool that does not print one record a line. */
+  readonly records: 'lines' | RecordSplitter;
+  /** Reads one record; undefined for a record that holds no sample (a CSV header). Blank records never reach it. */
+  readonly parseRecord: (record: string, receivedAt: number) => GpuSample | undefined;
+}
+
+/** Reads a tool's stdout line by line (`\n` or `\r\n`), the way the stream sampler reads nvidia-smi and macmon. */
+export function createLineReader(input: Readable): Interface {
+  return createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
 }
 
 /**
- * Runs a tool that prints a sample every interval (powermetrics, nvidia-smi -lms) in its own
- * process group, listed in the child registry so the gate's main process can always end it.
+ * Runs a tool that prints a sample every interval (powermetrics, nvidia-smi -lms, macmon pipe) in
+ * its own process group, listed in the child registry so the gate's main process can always end it.
  */
 export function startStreamSampler(options: StreamSamplerOptions): GpuSampler {
-  const { name, file, args, intervalMs, reportDir, parse } = options;
+  const { name, file, args, intervalMs, reportDir, records, parseRecord } = options;
   const command = [file, ...args].join(' ');
   const collected: GpuSample[] = [];
   let failure: Error | undefined;
@@ -31,7 +40,10 @@ export function startStreamSampler(options: StreamSamplerOptions): GpuSampler {
   let stderr = '';
   let resolveFirst: (sample: GpuSample) => void = () => undefined;
   let rejectFirst: (error: Error) => void = () => undefined;
-  const first = new Promise<GpuSample>((resolve, reject) => ((resolveFirst = resolve), (rejectFirst = reject)));
+  const first = new Promise<GpuSample>((resolve, reject) => {
+    resolveFirst = resolve;
+    rejectFirst = reject;
+  });
   first.catch(() => undefined);
 
   const child = execa(file, [...args], { detached: true, cleanup: false, reject: false, buffer: false, stdin: 'ignore', encoding: 'utf8' }).nodeChildProcess;
@@ -41,18 +53,19 @@ export function startStreamSampler(options: StreamSamplerOptions): GpuSampler {
     failure ??= error;
     rejectFirst(error);
   };
-  child.stdout?.setEncoding('utf8');
-  child.stdout?.on('data', (chunk: string) => {
-    if (failure !== undefined) return;
+  const onRecord = (record: string) => {
+    if (failure !== undefined || record.trim() === '') return;
     try {
-      const samples = parse(chunk, Date.now());
-      collected.push(...samples);
-      if (samples[0] !== undefined) resolveFirst(samples[0]);
+      const sample = parseRecord(record, Date.now());
+      if (sample === undefined) return;
+      collected.push(sample);
+      resolveFirst(sample);
     } catch (error) {
       fail(error instanceof Error ? error : new Error(String(error)));
       void stop();
     }
-  });
+  };
+  if (child.stdout !== null) readRecords(child.stdout, records, onRecord);
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_KEEP)));
   child.on('error', (error) => fail(new GpuSamplerError(`${name} could not be started: ${error.message}`, { hint: `is ${file} installed and on PATH?`, context: { command } })));
@@ -87,4 +100,19 @@ export function startStreamSampler(options: StreamSamplerOptions): GpuSampler {
     failure: () => failure,
     stop,
   };
+}
+
+// Hands each record of the tool's stdout to `onRecord` as soon as it is complete.
+function readRecords(stdout: Readable, records: StreamSamplerOptions['records'], onRecord: (record: string) => void): void {
+  if (records === 'lines') {
+    createLineReader(stdout).on('line', (line: string) => {
+      // After stdout ends, readline hands over a line the tool never finished: it died mid-line, and its exit is what gets reported.
+      if (!stdout.readableEnded) onRecord(line);
+    });
+    return;
+  }
+  stdout.setEncoding('utf8');
+  stdout.on('data', (chunk: string) => {
+    for (const record of records.push(chunk)) onRecord(record);
+  });
 }

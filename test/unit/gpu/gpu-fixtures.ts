@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 import type { RecordSplitter } from '../../../src/gpu/gpu-sample';
+import { createLineReader } from '../../../src/gpu/stream-sampler';
 
 export const GPU_SAMPLES_DIR = fileURLToPath(new URL('../../../fixtures/gpu-samples/', import.meta.url));
 export const RECORDINGS_DIR = fileURLToPath(new URL('../../../fixtures/recordings/', import.meta.url));
@@ -43,6 +45,13 @@ export function splitIntoRandomChunks(text: string, seed: number, maxLength = 97
     offset += length;
   }
   return chunks;
+}
+
+/** The lines the stream sampler's line reader (node:readline) gives for `chunks` arriving on a tool's stdout, blank ones dropped as the sampler does. */
+export async function readLines(chunks: readonly string[]): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const line of createLineReader(Readable.from(chunks))) if (line.trim() !== '') lines.push(line);
+  return lines;
 }
 
 /** Feeds `chunks` to a splitter the way a child process's stdout would, then closes it. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { createLineSplitter } from '../../../src/gpu/line-splitter';
-import { parseMacmon, parseMacmonLine } from '../../../src/gpu/parse-macmon';
-import { feedChunks, readGpuSample, splitIntoRandomChunks, stripJsoncAnnotations } from './gpu-fixtures';
+import { parseMacmonLine } from '../../../src/gpu/parse-macmon';
+import type { MacmonSample } from '../../../src/gpu/parse-macmon';
+import { readGpuSample, readLines, splitIntoRandomChunks, stripJsoncAnnotations } from './gpu-fixtures';
 
 const EARLY = 'macmon-pipe-early-format-no-timestamp-10lines.FROM-codecarbon.jsonl';
 const V0_6 = 'macmon-pipe-v0.6-era-sorted-keys-1line.FROM-ISSUE-beszel-1796.jsonl';
@@ -10,9 +10,14 @@ const V0_7 = 'macmon-pipe-v0.7-README-example-ANNOTATED.jsonc';
 const V0_8 = 'macmon-pipe-v0.8-README-example-ANNOTATED.jsonc';
 const RECEIVED_AT = 1_700_000_000_000;
 
-describe('parseMacmon on real outputs', () => {
-  it('reads the early format (no timestamp): 10 frequency-scaled samples at 396 MHz, stamped receivedAt', () => {
-    const samples = parseMacmon(readGpuSample(EARLY), RECEIVED_AT);
+/** What the macmon sampler reads from `chunks` on stdout: each line (node:readline) through parseMacmonLine. */
+async function readSamples(chunks: readonly string[]): Promise<MacmonSample[]> {
+  return (await readLines(chunks)).map((line) => parseMacmonLine(line, RECEIVED_AT));
+}
+
+describe('the macmon pipe stream on real outputs', () => {
+  it('reads the early format (no timestamp): 10 frequency-scaled samples at 396 MHz, stamped receivedAt', async () => {
+    const samples = await readSamples([readGpuSample(EARLY)]);
     expect(samples.map((sample) => sample.activePercent)).toEqual([
       5.2929282, 6.3834384, 5.4138985, 5.1508717, 5.396843, 5.373454, 5.7192028, 5.0722033, 5.2908726, 9.375177,
     ]);
@@ -24,8 +29,8 @@ describe('parseMacmon on real outputs', () => {
     }
   });
 
-  it('reads the v0.6-era line with sorted keys and a timestamp', () => {
-    const [sample] = parseMacmon(readGpuSample(V0_6), RECEIVED_AT);
+  it('reads the v0.6-era line with sorted keys and a timestamp', async () => {
+    const [sample] = await readSamples([readGpuSample(V0_6)]);
     expect(sample).toMatchObject({
       at: Date.parse('2026-03-06T20:06:05.259Z'),
       activeMeasure: 'frequency-scaled',
@@ -36,35 +41,40 @@ describe('parseMacmon on real outputs', () => {
   });
 
   it('reads the v0.7 README example once its annotations are stripped', () => {
-    expect(parseMacmon(stripJsoncAnnotations(readGpuSample(V0_7)), RECEIVED_AT)).toEqual([
-      { at: Date.parse('2025-02-24T20:38:15.427Z'), activePercent: 2.1497859, activeMeasure: 'frequency-scaled', frequencyMHz: 461, powerW: 0.017451683 },
-    ]);
+    expect(parseMacmonLine(stripJsoncAnnotations(readGpuSample(V0_7)), RECEIVED_AT)).toEqual({
+      at: Date.parse('2025-02-24T20:38:15.427Z'),
+      activePercent: 2.1497859,
+      activeMeasure: 'frequency-scaled',
+      frequencyMHz: 461,
+      powerW: 0.017451683,
+    });
   });
 
   it('prefers v0.8\'s gpu_active_ratio (residency, 9 %) over the frequency-scaled ratio (2.15 %)', () => {
     const line = stripJsoncAnnotations(readGpuSample(V0_8));
     expect(JSON.parse(line)).toMatchObject({ gpu_scaled_ratio: 0.021497859, gpu_active_ratio: 0.09, gpu_freq_mhz: 461 });
-    expect(parseMacmon(line, RECEIVED_AT)).toEqual([
-      { at: Date.parse('2025-02-24T20:38:15.427Z'), activePercent: 9, activeMeasure: 'active-residency', frequencyMHz: 461, powerW: 0.017451683 },
-    ]);
+    expect(parseMacmonLine(line, RECEIVED_AT)).toEqual({
+      at: Date.parse('2025-02-24T20:38:15.427Z'),
+      activePercent: 9,
+      activeMeasure: 'active-residency',
+      frequencyMHz: 461,
+      powerW: 0.017451683,
+    });
   });
 
-  it('gives the same samples when the early output arrives in random chunks', () => {
+  it('gives the same samples when the early output arrives in random chunks', async () => {
     const text = readGpuSample(EARLY);
+    const whole = await readSamples([text]);
+    expect(whole).toHaveLength(10);
     for (const seed of [1, 2, 3, 42]) {
-      const lines = feedChunks(createLineSplitter(), splitIntoRandomChunks(text, seed));
-      expect(lines.map((line) => parseMacmonLine(line, RECEIVED_AT))).toEqual(parseMacmon(text, RECEIVED_AT));
+      expect(await readSamples(splitIntoRandomChunks(text, seed))).toEqual(whole);
     }
   });
 });
 
-describe('parseMacmon on garbage', () => {
-  it('refuses empty input', () => {
-    expect(() => parseMacmon('', RECEIVED_AT)).toThrow('macmon output has no lines; the input is empty ("")');
-  });
-
-  it('refuses the annotated README example as it is: comments are not pipe output', () => {
-    expect(() => parseMacmon(readGpuSample(V0_7), RECEIVED_AT)).toThrow('macmon line is not JSON; the input starts with "{"');
+describe('the macmon line parser on garbage', () => {
+  it('refuses the annotated README example as it is: comments are not pipe output', async () => {
+    await expect(readSamples([readGpuSample(V0_7)])).rejects.toThrow('macmon line is not JSON; the input starts with "{"');
   });
 
   it('refuses HTML, with the command in the hint', () => {

@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest';
 
 import { GpuParseError } from '../../../src/gpu/gpu-parse-error';
-import {
-  createPowermetricsPlistSplitter,
-  parsePowermetricsPlist,
-  parsePowermetricsPlistRecord,
-} from '../../../src/gpu/parse-powermetrics-plist';
+import type { GpuSample } from '../../../src/gpu/gpu-sample';
+import { createPowermetricsPlistSplitter, parsePowermetricsPlistRecord } from '../../../src/gpu/parse-powermetrics-plist';
 import { feedChunks, readGpuSample, splitIntoRandomChunks } from './gpu-fixtures';
 
 const SINGLE = 'powermetrics-plist-gpu_power-Mac16-8-macos15.5-single.plist';
 const FIVE_NUL_SEPARATED = 'powermetrics-plist-gpu_power-Mac16-8-macos15.5-5samples-NULsep.plist';
 const RECEIVED_AT = 1_700_000_000_000;
 const EXPECTED_COMMAND = 'Expected the output of `sudo powermetrics --samplers gpu_power -i 1000 -f plist`.';
+
+/** What the powermetrics sampler reads from `chunks` on stdout: each record its splitter cuts, through the record parser. */
+function readSamples(chunks: readonly string[]): GpuSample[] {
+  return feedChunks(createPowermetricsPlistSplitter(), chunks).map((record) => parsePowermetricsPlistRecord(record, RECEIVED_AT));
+}
 
 function parseError(run: () => unknown): GpuParseError {
   try {
@@ -23,9 +25,9 @@ function parseError(run: () => unknown): GpuParseError {
   throw new Error('expected a GpuParseError');
 }
 
-describe('parsePowermetricsPlist on real outputs', () => {
+describe('the powermetrics plist stream on real outputs', () => {
   it('reads the single Mac16,8 record: idle_ratio 0.995324, freq_hz 338 (MHz), gpu_energy 9 mJ over 5.005 s', () => {
-    expect(parsePowermetricsPlist(readGpuSample(SINGLE), RECEIVED_AT)).toEqual([
+    expect(readSamples([readGpuSample(SINGLE)])).toEqual([
       { at: Date.parse('2025-07-06T04:15:28Z'), activePercent: 0.4676, frequencyMHz: 338, powerW: (9 * 1e6) / 5005449083 },
     ]);
   });
@@ -38,7 +40,7 @@ describe('parsePowermetricsPlist on real outputs', () => {
       { time: '05:15:31', idleRatio: 0.967758, freq: 483.431, energyMJ: 146, elapsedNs: 5014230916 },
       { time: '05:15:36', idleRatio: 0.960673, freq: 458.421, energyMJ: 126, elapsedNs: 5009178500 },
     ];
-    const samples = parsePowermetricsPlist(readGpuSample(FIVE_NUL_SEPARATED), RECEIVED_AT);
+    const samples = readSamples([readGpuSample(FIVE_NUL_SEPARATED)]);
     expect(samples).toHaveLength(5);
     samples.forEach((sample, index) => {
       const record = records[index];
@@ -81,9 +83,9 @@ describe('createPowermetricsPlistSplitter', () => {
     const text = readGpuSample(name);
     const whole = feedChunks(createPowermetricsPlistSplitter(), [text]);
     for (const seed of [1, 2, 3, 42]) {
-      const records = feedChunks(createPowermetricsPlistSplitter(), splitIntoRandomChunks(text, seed, 301));
-      expect(records).toEqual(whole);
-      expect(records.map((record) => parsePowermetricsPlistRecord(record, RECEIVED_AT))).toEqual(parsePowermetricsPlist(text, RECEIVED_AT));
+      const chunks = splitIntoRandomChunks(text, seed, 301);
+      expect(feedChunks(createPowermetricsPlistSplitter(), chunks)).toEqual(whole);
+      expect(readSamples(chunks)).toEqual(readSamples([text]));
     }
   });
 
@@ -110,22 +112,22 @@ describe('createPowermetricsPlistSplitter', () => {
   });
 });
 
-describe('parsePowermetricsPlist on garbage', () => {
-  it('refuses empty input', () => {
-    const error = parseError(() => parsePowermetricsPlist('', RECEIVED_AT));
-    expect(error.message).toBe('powermetrics plist output has no records; the input is empty ("")');
-    expect(error.hint).toBe(EXPECTED_COMMAND);
+describe('the powermetrics plist stream on garbage', () => {
+  it('cuts no record from empty or blank output', () => {
+    expect(feedChunks(createPowermetricsPlistSplitter(), ['', '\n', '\0', ' \n'])).toEqual([]);
   });
 
-  it('refuses the text format', () => {
-    expect(() => parsePowermetricsPlist(readGpuSample('powermetrics-text-gpu_power-M1Pro-2024-GPUblock.FROM-ISSUE-applegpuinfo-7.txt'), RECEIVED_AT)).toThrow(
+  it('refuses the text format, which the splitter hands over whole at the end of the stream', () => {
+    const error = parseError(() => readSamples([readGpuSample('powermetrics-text-gpu_power-M1Pro-2024-GPUblock.FROM-ISSUE-applegpuinfo-7.txt')]));
+    expect(error.hint).toBe(EXPECTED_COMMAND);
+    expect(error.message).toBe(
       'powermetrics record is not a readable plist (expected <plist> at offset 0, found text "*** Sampled system a"); ' +
         'the input starts with "*** Sampled system activity (Fri May 17 19:21:15 2024 -0400) (507.81ms elapsed) "…',
     );
   });
 
   it('refuses an HTML page', () => {
-    expect(() => parsePowermetricsPlist('<html><body>Not Found</body></html>', RECEIVED_AT)).toThrow(
+    expect(() => readSamples(['<html><body>Not Found</body></html>'])).toThrow(
       'powermetrics record is not a readable plist (expected <plist> at offset 0, found <html>); the input starts with "<html><body>Not Found</body></html>"',
     );
   });

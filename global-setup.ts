@@ -1,22 +1,22 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TestProject } from 'vitest/node';
-import { getReportDir, loadConfig } from './src/config/load-config';
-import type { GateConfig } from './src/config/gate-config';
-import { formatShellWords } from './src/config/shell-words';
-import { summarizeError, formatError } from './src/errors';
-import { createRunId } from './src/run-record/run-id';
-import { resetState, writeState, type SetupRecord } from './src/run-record/run-state';
-import { installShutdownHooks } from './src/processes/shutdown-hooks';
-import { cancelOwnPrompt } from './src/checks/cancel-own-prompt';
-import { createProgressLine } from './src/terminal/progress-line';
-import { startComfyui, type RunningServer } from './src/server/comfyui-server';
-import { readLogTail } from './src/processes/log-tail';
-import { attachToServer } from './src/server/attach';
-import { signalGroup } from './src/processes/process-group';
-import { writeBootRecord, type BootRecord } from './src/checks/boot-wait';
-import { isSimulatorStats } from './src/report/build-report';
-import './src/run-record/gate-context';
+import { getReportDir, loadConfig } from './src/config/load-config.ts';
+import type { GateConfig } from './src/config/gate-config.ts';
+import { formatShellWords } from './src/config/shell-words.ts';
+import { summarizeError, formatError } from './src/errors.ts';
+import { createRunId } from './src/run-record/run-id.ts';
+import { resetState, writeState, type SetupRecord } from './src/run-record/run-state.ts';
+import { installShutdownHooks } from './src/processes/shutdown-hooks.ts';
+import { cancelOwnPrompt } from './src/checks/cancel-own-prompt.ts';
+import { createProgressLine } from './src/terminal/progress-line.ts';
+import { startComfyui, type RunningServer } from './src/server/comfyui-server.ts';
+import { readLogTail } from './src/processes/log-tail.ts';
+import { attachToServer } from './src/server/attach.ts';
+import { signalGroup } from './src/processes/process-group.ts';
+import { writeBootRecord, type BootRecord } from './src/checks/boot-wait.ts';
+import { isSimulatorStats } from './src/report/build-report.ts';
+import './src/run-record/gate-context.ts';
 
 /** Boots (or attaches to) ComfyUI once for the whole run, and stops what it started. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -40,7 +40,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     mode: plan.mode,
     url: plan.url,
     launchFlags: plan.mode === 'boot' ? formatShellWords(plan.args.slice(1)) : '',
-    launchEnv: plan.mode === 'boot' ? Object.entries(plan.env).map(([key, value]) => `${key}=${value}`).join(' ') : '',
+    launchEnv:
+      plan.mode === 'boot'
+        ? Object.entries(plan.env)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(' ')
+        : '',
   };
   let server: RunningServer | undefined;
   let bootingPid: number | undefined;
@@ -51,8 +56,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     reportDir: config.reportDir,
     getServerPid: () => server?.pid ?? bootingPid,
     // Attach mode: the server is not the gate's to stop; the prompt the gate queued is.
-    stoppingWhat: plan.mode === 'boot' ? 'ComfyUI and the GPU sampler' : "the GPU sampler and the gate's own prompt (ComfyUI itself keeps running: the gate did not start it)",
-    ...(plan.mode === 'attach' ? { beforeStop: async () => void (await cancelOwnPrompt(config.reportDir).then((said) => said && process.stderr.write(`[comfyui-gate] ${said}\n`))) } : {}),
+    stoppingWhat:
+      plan.mode === 'boot'
+        ? 'ComfyUI and the GPU sampler'
+        : "the GPU sampler and the gate's own prompt (ComfyUI itself keeps running: the gate did not start it)",
+    ...(plan.mode === 'attach'
+      ? { beforeStop: async () => void (await cancelOwnPrompt(config.reportDir).then((said) => said && process.stderr.write(`[comfyui-gate] ${said}\n`))) }
+      : {}),
   });
   try {
     if (plan.mode === 'attach') {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
-import { GateReporter } from './src/report/gate-reporter';
-import { TruthSequencer } from './src/checks/truth-sequencer';
-import { getReportDir } from './src/config/load-config';
+import { GateReporter } from './src/report/gate-reporter.ts';
+import { TruthSequencer } from './src/checks/truth-sequencer.ts';
+import { getReportDir } from './src/config/load-config.ts';
 
 // The gate: one spec per truth of the plan, run one at a time in the plan's order against one
 // ComfyUI that global-setup.ts boots (or attaches to) and stops.

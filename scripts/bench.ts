@@ -1,12 +1,12 @@
 import { availableParallelism, loadavg } from 'node:os';
-import { ACCURACY_SLACK_MS } from './lib/bench-figures';
-import { runBenchOnce, type BenchRun } from './lib/bench-run';
-import { describePeak, formatRunLine, getFigureRows, getMissedTargets, getSamplerRows, renderFigureTable } from './lib/bench-summary';
-import type { GateProcess } from './lib/gate-process';
-import { getRunCount } from './lib/run-count';
-import { measureSamplerCost } from './lib/sampler-cost';
-import { summarize } from './lib/stats';
-import { runScript } from './lib/run-script';
+import { ACCURACY_SLACK_MS } from './lib/bench-figures.ts';
+import { runBenchOnce, type BenchRun } from './lib/bench-run.ts';
+import { describePeak, formatRunLine, getFigureRows, getMissedTargets, getSamplerRows, renderFigureTable } from './lib/bench-summary.ts';
+import type { GateProcess } from './lib/gate-process.ts';
+import { getRunCount } from './lib/run-count.ts';
+import { measureSamplerCost } from './lib/sampler-cost.ts';
+import { summarize } from './lib/stats.ts';
+import { runScript } from './lib/run-script.ts';
 
 // `npm run bench`: what the gate itself costs. Runs the whole gate (`npm test`) against the fake
 // ComfyUI N times, one at a time, and prints figures against the project's performance targets (README, Performance). A measurement,
@@ -64,7 +64,9 @@ async function main(): Promise<void> {
   console.log(renderFigureTable(rows));
   const medianPeak = [...fastRuns].sort((a, b) => a.memory.peakKiB - b.memory.peakKiB)[Math.floor(fastRuns.length / 2)];
   if (medianPeak !== undefined) console.log(`\nPeak RSS of the median run: ${describePeak(medianPeak.memory)}`);
-  console.log(`Load average (1 min) before / after the bench: ${loadBefore[0]?.toFixed(2)} / ${loadavg()[0]?.toFixed(2)} on ${availableParallelism()} cores; other work on the machine widens min–max.`);
+  console.log(
+    `Load average (1 min) before / after the bench: ${loadBefore[0]?.toFixed(2)} / ${loadavg()[0]?.toFixed(2)} on ${availableParallelism()} cores; other work on the machine widens min–max.`,
+  );
   const accuracy = timed.flatMap((run) => (run.accuracy === undefined ? [] : [run.accuracy]));
   const worstDiff = summarize(accuracy.map((entry) => Math.abs(entry.diffMs)));
   const accurate = accuracy.length === timed.length && accuracy.every((entry) => entry.withinTarget);
@@ -74,7 +76,10 @@ async function main(): Promise<void> {
       ` ${accurate ? '✓' : '✗'}`,
   );
   const gateFailures = [...fast, ...timed].filter((run) => run.exitCode !== 0).length;
-  if (gateFailures > 0) console.log(`Note: npm test exited non-zero in ${gateFailures} of ${fast.length + timed.length} runs (the verdicts are the gate's; the bench measures its cost).`);
+  if (gateFailures > 0)
+    console.log(
+      `Note: npm test exited non-zero in ${gateFailures} of ${fast.length + timed.length} runs (the verdicts are the gate's; the bench measures its cost).`,
+    );
   console.log(`\n${LEGEND}\n`);
   const missed = [...getMissedTargets(rows), ...(accurate ? [] : ['timing accuracy (see the timed runs above)'])];
   console.log(missed.length === 0 ? 'All targets met.' : `Targets missed (${missed.length}):\n${missed.map((line) => `  ✗ ${line}`).join('\n')}`);
@@ -95,7 +100,9 @@ async function runPass(count: number, env: Readonly<Record<string, string>>, lab
 }
 
 function describeEnv(env: Readonly<Record<string, string>>): string {
-  return Object.entries(env).map(([key, value]) => `${key}=${value}`).join(' ');
+  return Object.entries(env)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' ');
 }
 
 runScript('bench', main, () => current);

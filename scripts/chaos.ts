@@ -1,10 +1,10 @@
-import { LEFTOVER_DEADLINE_MS, runChaosOnce, type ChaosRun } from './lib/chaos-run';
-import { CHAOS_SCENARIOS, type ChaosScenario } from './lib/chaos-scenarios';
-import type { GateProcess } from './lib/gate-process';
-import { renderTable } from './lib/render-table';
-import { getRunCount } from './lib/run-count';
-import { summarize } from './lib/stats';
-import { runScript } from './lib/run-script';
+import { LEFTOVER_DEADLINE_MS, runChaosOnce, type ChaosRun } from './lib/chaos-run.ts';
+import { CHAOS_SCENARIOS, type ChaosScenario } from './lib/chaos-scenarios.ts';
+import type { GateProcess } from './lib/gate-process.ts';
+import { renderTable } from './lib/render-table.ts';
+import { getRunCount } from './lib/run-count.ts';
+import { summarize } from './lib/stats.ts';
+import { runScript } from './lib/run-script.ts';
 
 // `npm run chaos`: interrupts the gate (`npm test` against the fake ComfyUI) the ways a person or a
 // CI runner does, N times per scenario, one run at a time, and counts what outlived it. Exits 1 if
@@ -26,10 +26,12 @@ async function main(): Promise<void> {
       console.log(`${scenario.name} ${index}/${runs}: ${describeRun(run)}`);
     }
   }
-  console.log(`\n${renderTable(
-    ['scenario', 'runs', 'leftovers', 'npm exit median', 'npm exit max', 'all gone median', 'all gone max', 'npm ended with', 'fake logged SIGTERM'],
-    [...results].map(([scenario, done]) => getRow(scenario, done)),
-  )}`);
+  console.log(
+    `\n${renderTable(
+      ['scenario', 'runs', 'leftovers', 'npm exit median', 'npm exit max', 'all gone median', 'all gone max', 'npm ended with', 'fake logged SIGTERM'],
+      [...results].map(([scenario, done]) => getRow(scenario, done)),
+    )}`,
+  );
   console.log(`\nnpm exit = signal → the npm process exited; all gone = signal → no process with the run's GATE_E2E_TAG left (polled every 20 ms).`);
   console.log('"fake logged SIGTERM": runs in which the fake ComfyUI\'s SIGTERM handler ran; otherwise it was SIGKILLed first, or never signalled at all.');
 

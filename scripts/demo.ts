@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { createFakeEnv, getFreePort, REPO_ROOT } from '../fixtures/fake-env';
-import { describeUserSettings, parseDemoArgs, sortUserSettings } from './lib/demo-options';
-import { DEMO_BASE_ENV } from './lib/demo-scenarios';
+import { createFakeEnv, getFreePort, REPO_ROOT } from '../fixtures/fake-env.ts';
+import { describeUserSettings, parseDemoArgs, sortUserSettings } from './lib/demo-options.ts';
+import { DEMO_BASE_ENV } from './lib/demo-scenarios.ts';
 
 // `npm run demo [-- --scenario <name>] [--out <folder>]`: the whole gate against the built-in fake
 // ComfyUI and fake GPU tools, passing or failing the way a real machine would, so a newcomer sees
@@ -22,7 +22,7 @@ const port = await getFreePort();
 // The person's settings over the demo's pace; the scenario's own knobs over both.
 const env = createFakeEnv({ port, reportDir, overrides: { ...DEMO_BASE_ENV, ...settings.used, ...scenario.env, GATE_SIMULATED: '1' } });
 process.stderr.write(`[comfyui-gate] demo "${scenario.name}": ${scenario.shows}; fake ComfyUI on port ${port}, report in ${reportDir}\n`);
-const result = await execa('npx', ['vitest', 'run', '--config', 'vitest.config.ts', '--configLoader', 'runner'], {
+const result = await execa('npx', ['vitest', 'run', '--config', 'vitest.config.ts', '--configLoader', 'native'], {
   cwd: REPO_ROOT,
   env,
   extendEnv: false,

@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
-import { describeTooLarge, DIAGNOSE_USAGE, MAX_LOG_BYTES, parseDiagnoseArgs } from '../src/diagnosis/diagnose-args';
-import { diagnoseLog, hasBlockingFinding } from '../src/diagnosis/diagnose-log';
-import { formatDiagnosis, toFindingsJson } from '../src/diagnosis/format-findings';
-import { splitLogLines } from '../src/diagnosis/log-lines';
-import { sanitizeLine } from '../src/text/sanitize';
+import { describeTooLarge, DIAGNOSE_USAGE, MAX_LOG_BYTES, parseDiagnoseArgs } from '../src/diagnosis/diagnose-args.ts';
+import { diagnoseLog, hasBlockingFinding } from '../src/diagnosis/diagnose-log.ts';
+import { formatDiagnosis, toFindingsJson } from '../src/diagnosis/format-findings.ts';
+import { splitLogLines } from '../src/diagnosis/log-lines.ts';
+import { sanitizeLine } from '../src/text/sanitize.ts';
 
 // `npm run diagnose -- [--json] <log file | ->`: says why a Mac run failed or was slow, from a
 // ComfyUI log. Exit 0 when nothing blocks, 1 when something does, 2 when the log cannot be read.

@@ -1,7 +1,7 @@
-import { formatError } from '../src/errors';
-import { getExitCode } from '../src/doctor/doctor-check';
-import { renderDoctorJson, renderDoctorText } from '../src/doctor/render-doctor';
-import { runDoctor } from '../src/doctor/run-doctor';
+import { formatError } from '../src/errors.ts';
+import { getExitCode } from '../src/doctor/doctor-check.ts';
+import { renderDoctorJson, renderDoctorText } from '../src/doctor/render-doctor.ts';
+import { runDoctor } from '../src/doctor/run-doctor.ts';
 
 // `npm run doctor [-- --json]`: checks the setup in a few seconds without generating anything, one
 // line per check. Exits 1 when any check FAILs, so `npm run doctor && npm test` only tests a

@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { createProgressLine } from '../src/terminal/progress-line';
-import { getConfig, getGate, recordMeasurements, skipIfConfigured, SYSTEM_STATS_TIMEOUT_MS } from '../src/checks/spec-support';
-import { TRUTH_TITLES } from '../src/truths/truth-titles';
-import { getFileSha256 } from '../src/install/hash-file';
-import { readSafetensorsHeader } from '../src/install/read-safetensors-header';
-import { createComfyHttp } from '../src/comfyui/http-client';
-import { getServerArgv } from '../src/install/get-server-argv';
-import { readModelSearchPaths } from '../src/install/read-model-search-paths';
-import { findCheckpoint } from '../src/install/find-checkpoint';
+import { createProgressLine } from '../src/terminal/progress-line.ts';
+import { getConfig, getGate, recordMeasurements, skipIfConfigured, SYSTEM_STATS_TIMEOUT_MS } from '../src/checks/spec-support.ts';
+import { TRUTH_TITLES } from '../src/truths/truth-titles.ts';
+import { getFileSha256 } from '../src/install/hash-file.ts';
+import { readSafetensorsHeader } from '../src/install/read-safetensors-header.ts';
+import { createComfyHttp } from '../src/comfyui/http-client.ts';
+import { getServerArgv } from '../src/install/get-server-argv.ts';
+import { readModelSearchPaths } from '../src/install/read-model-search-paths.ts';
+import { findCheckpoint } from '../src/install/find-checkpoint.ts';
 
 test(TRUTH_TITLES['checkpoint-installed'], async (context) => {
   skipIfConfigured(context, 'infra-02');

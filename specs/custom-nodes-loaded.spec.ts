@@ -1,12 +1,12 @@
 import { expect, test } from 'vitest';
-import { createComfyHttp } from '../src/comfyui/http-client';
-import { getConfig, getGate, OBJECT_INFO_TIMEOUT_MS, recordMeasurements, skipIfConfigured } from '../src/checks/spec-support';
-import { TRUTH_TITLES } from '../src/truths/truth-titles';
-import { findCustomNodes, getFoundLocations } from '../src/install/find-custom-nodes';
-import { getMissingNodeClasses } from '../src/install/get-missing-node-classes';
-import { getServerArgv } from '../src/install/get-server-argv';
-import { readModelSearchPaths } from '../src/install/read-model-search-paths';
-import { getModelRequirements } from '../src/checks/openpose-models';
+import { createComfyHttp } from '../src/comfyui/http-client.ts';
+import { getConfig, getGate, OBJECT_INFO_TIMEOUT_MS, recordMeasurements, skipIfConfigured } from '../src/checks/spec-support.ts';
+import { TRUTH_TITLES } from '../src/truths/truth-titles.ts';
+import { findCustomNodes, getFoundLocations } from '../src/install/find-custom-nodes.ts';
+import { getMissingNodeClasses } from '../src/install/get-missing-node-classes.ts';
+import { getServerArgv } from '../src/install/get-server-argv.ts';
+import { readModelSearchPaths } from '../src/install/read-model-search-paths.ts';
+import { getModelRequirements } from '../src/checks/openpose-models.ts';
 
 test(TRUTH_TITLES['custom-nodes-loaded'], async (context) => {
   skipIfConfigured(context, 'infra-05');

@@ -1,12 +1,12 @@
 import { expect, test } from 'vitest';
-import { createComfyHttp } from '../src/comfyui/http-client';
-import { describeDevices } from '../src/checks/describe-device';
-import { getDeviceMeasurements } from '../src/checks/device-measurements';
-import { getDeviceHint } from '../src/checks/failure-hints';
-import { getConfig, getGate, recordMeasurements, SYSTEM_STATS_TIMEOUT_MS } from '../src/checks/spec-support';
-import { toAssertionMessage } from '../src/checks/wrap-message';
-import { detectVirtualMac } from '../src/gpu/detect-virtual-mac';
-import { TRUTH_TITLES } from '../src/truths/truth-titles';
+import { createComfyHttp } from '../src/comfyui/http-client.ts';
+import { describeDevices } from '../src/checks/describe-device.ts';
+import { getDeviceMeasurements } from '../src/checks/device-measurements.ts';
+import { getDeviceHint } from '../src/checks/failure-hints.ts';
+import { getConfig, getGate, recordMeasurements, SYSTEM_STATS_TIMEOUT_MS } from '../src/checks/spec-support.ts';
+import { toAssertionMessage } from '../src/checks/wrap-message.ts';
+import { detectVirtualMac } from '../src/gpu/detect-virtual-mac.ts';
+import { TRUTH_TITLES } from '../src/truths/truth-titles.ts';
 
 test(TRUTH_TITLES.device, async (context) => {
   const config = getConfig();
@@ -23,8 +23,9 @@ test(TRUTH_TITLES.device, async (context) => {
   if (config.expectedDevice === 'mps') {
     const virtual = await detectVirtualMac();
     if (virtual.isVirtual) context.task.meta.hint = 'GitHub-hosted macOS runners are virtual machines: run the gate on a self-hosted M-series runner';
-    expect(virtual.isVirtual, toAssertionMessage(`MPS is not usable on virtual Macs (GitHub-hosted runners): use a self-hosted M-series runner (${virtual.evidence})`)).toBe(
-      false,
-    );
+    expect(
+      virtual.isVirtual,
+      toAssertionMessage(`MPS is not usable on virtual Macs (GitHub-hosted runners): use a self-hosted M-series runner (${virtual.evidence})`),
+    ).toBe(false);
   }
 });

@@ -1,10 +1,10 @@
 import { expect, test } from 'vitest';
-import { getGpuWindowOrSkip } from '../src/checks/gpu-window';
-import { getConfig, recordMeasurements, skipIfConfigured } from '../src/checks/spec-support';
-import { TRUTH_TITLES } from '../src/truths/truth-titles';
-import { getGpuMeasurements } from '../src/benchmark/gpu-measurements';
-import { attachGpuEvidence } from '../src/checks/evidence';
-import { toAssertionMessage } from '../src/checks/wrap-message';
+import { getGpuWindowOrSkip } from '../src/checks/gpu-window.ts';
+import { getConfig, recordMeasurements, skipIfConfigured } from '../src/checks/spec-support.ts';
+import { TRUTH_TITLES } from '../src/truths/truth-titles.ts';
+import { getGpuMeasurements } from '../src/benchmark/gpu-measurements.ts';
+import { attachGpuEvidence } from '../src/checks/evidence.ts';
+import { toAssertionMessage } from '../src/checks/wrap-message.ts';
 
 test(TRUTH_TITLES['gpu-active'], async (context) => {
   skipIfConfigured(context, 'gpu');

@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
-import { getConfig, recordMeasurements, skipIfConfigured } from '../src/checks/spec-support';
-import { TRUTH_TITLES } from '../src/truths/truth-titles';
-import { readKohyaSetup } from '../src/install/read-kohya-setup';
+import { getConfig, recordMeasurements, skipIfConfigured } from '../src/checks/spec-support.ts';
+import { TRUTH_TITLES } from '../src/truths/truth-titles.ts';
+import { readKohyaSetup } from '../src/install/read-kohya-setup.ts';
 
 test(TRUTH_TITLES['kohya-mixed-precision'], async (context) => {
   skipIfConfigured(context, 'infra-03');
@@ -14,5 +14,8 @@ test(TRUTH_TITLES['kohya-mixed-precision'], async (context) => {
   });
   const hints = check.findings.map((finding) => finding.hint).filter((hint) => hint !== '');
   if (hints.length > 0) context.task.meta.hint = hints.join('; ');
-  expect(check.findings.map((finding) => finding.message), check.findings.map((finding) => finding.message).join('; ')).toEqual([]);
+  expect(
+    check.findings.map((finding) => finding.message),
+    check.findings.map((finding) => finding.message).join('; '),
+  ).toEqual([]);
 });

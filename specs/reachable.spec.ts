@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { test } from 'vitest';
-import { createComfyHttp } from '../src/comfyui/http-client';
-import { getGate, recordMeasurements, SYSTEM_STATS_TIMEOUT_MS } from '../src/checks/spec-support';
-import { waitForBoot } from '../src/checks/boot-wait';
-import { TRUTH_TITLES } from '../src/truths/truth-titles';
+import { createComfyHttp } from '../src/comfyui/http-client.ts';
+import { getGate, recordMeasurements, SYSTEM_STATS_TIMEOUT_MS } from '../src/checks/spec-support.ts';
+import { waitForBoot } from '../src/checks/boot-wait.ts';
+import { TRUTH_TITLES } from '../src/truths/truth-titles.ts';
 
 test(TRUTH_TITLES.reachable, async (context) => {
   const { url, reportDir } = getGate();

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { REPO_ROOT } from '../fixtures/fake-env';
+import { REPO_ROOT } from '../fixtures/fake-env.ts';
 
 // The self-tests start the fake ComfyUI some fifty times. Under tsx each start compiles its
 // sources again (about a second on two busy cores); a bundle built once per run starts with plain

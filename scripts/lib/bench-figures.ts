@@ -1,7 +1,7 @@
-import type { SetupRecord } from '../../src/run-record/run-state';
-import type { BenchmarkReport } from '../../src/truths/benchmark-report';
-import { findEvent, type FakeEvent } from './events-file';
-import type { GateExit, TimedLine } from './gate-process';
+import type { SetupRecord } from '../../src/run-record/run-state.ts';
+import type { BenchmarkReport } from '../../src/truths/benchmark-report.ts';
+import { findEvent, type FakeEvent } from './events-file.ts';
+import type { GateExit, TimedLine } from './gate-process.ts';
 
 /** What one gate run left behind, as the bench collected it. */
 export interface BenchRunInput {

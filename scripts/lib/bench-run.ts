@@ -1,13 +1,13 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { readState, type SetupRecord } from '../../src/run-record/run-state';
-import type { BenchmarkReport } from '../../src/truths/benchmark-report';
-import { waitForLeftovers } from '../../fixtures/tagged-processes';
-import { getBenchRunFigures, type BenchRunFigures } from './bench-figures';
-import { readEvents } from './events-file';
-import { startGateProcess, type GateProcess } from './gate-process';
-import { getBootEpochMs, getStartEpochMs } from '../../src/processes/proc-fs';
-import { startTreeSampler, type TreeMemory } from './tree-memory';
+import { readState, type SetupRecord } from '../../src/run-record/run-state.ts';
+import type { BenchmarkReport } from '../../src/truths/benchmark-report.ts';
+import { waitForLeftovers } from '../../fixtures/tagged-processes.ts';
+import { getBenchRunFigures, type BenchRunFigures } from './bench-figures.ts';
+import { readEvents } from './events-file.ts';
+import { startGateProcess, type GateProcess } from './gate-process.ts';
+import { getBootEpochMs, getStartEpochMs } from '../../src/processes/proc-fs.ts';
+import { startTreeSampler, type TreeMemory } from './tree-memory.ts';
 
 /** The fake's own processes: left out of the gate's memory, and the fake's start marks its boot. */
 const FAKE_PROCESS = /fixtures\/fake-(comfyui|gpu-tools)\//;

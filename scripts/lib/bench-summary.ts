@@ -1,8 +1,8 @@
-import type { BenchRunFigures } from './bench-figures';
-import { renderTable } from './render-table';
-import type { SamplerCost } from './sampler-cost';
-import type { TreeMemory } from './tree-memory';
-import { summarize, type Summary } from './stats';
+import type { BenchRunFigures } from './bench-figures.ts';
+import { renderTable } from './render-table.ts';
+import type { SamplerCost } from './sampler-cost.ts';
+import type { TreeMemory } from './tree-memory.ts';
+import { summarize, type Summary } from './stats.ts';
 
 type Unit = 'ms' | 's' | 'MiB' | '%';
 
@@ -55,7 +55,14 @@ export function renderFigureTable(rows: readonly FigureRow[]): string {
     rows.map((row) => {
       const summary = summarize(row.values);
       if (summary === undefined) return [row.label, row.missing ?? 'n/a', '', '', formatTarget(row), row.targetMax === undefined ? '' : '?'];
-      return [row.label, format(summary.median, row.unit), format(summary.min, row.unit), format(summary.max, row.unit), formatTarget(row), getMark(row, summary)];
+      return [
+        row.label,
+        format(summary.median, row.unit),
+        format(summary.min, row.unit),
+        format(summary.max, row.unit),
+        formatTarget(row),
+        getMark(row, summary),
+      ];
     }),
   );
 }

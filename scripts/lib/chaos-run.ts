@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findTaggedProcesses } from '../../fixtures/tagged-processes';
-import type { ChaosScenario } from './chaos-scenarios';
-import { findEvent, readEvents, waitForEvent } from './events-file';
-import { startGateProcess, type GateExit, type GateProcess } from './gate-process';
+import { findTaggedProcesses } from '../../fixtures/tagged-processes.ts';
+import type { ChaosScenario } from './chaos-scenarios.ts';
+import { findEvent, readEvents, waitForEvent } from './events-file.ts';
+import { startGateProcess, type GateExit, type GateProcess } from './gate-process.ts';
 
 /** Everything must be gone this long after the signal. */
 export const LEFTOVER_DEADLINE_MS = 5000;

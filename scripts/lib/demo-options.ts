@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_SCENARIO, describeDemoScenarios, findDemoScenario, type DemoScenario } from './demo-scenarios';
+import { DEFAULT_SCENARIO, describeDemoScenarios, findDemoScenario, type DemoScenario } from './demo-scenarios.ts';
 
 export type DemoOptions =
   | { readonly kind: 'run'; readonly scenario: DemoScenario; readonly outDir: string }

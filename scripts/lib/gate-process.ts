@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
-import { findTaggedProcesses } from '../../fixtures/tagged-processes';
+import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env.ts';
+import { findTaggedProcesses } from '../../fixtures/tagged-processes.ts';
 
 /** One line of the gate's output, stamped when it arrived (Date.now()), ANSI codes removed. */
 export interface TimedLine {
@@ -63,7 +63,11 @@ export async function startGateProcess({ env, label }: GateProcessOptions): Prom
     child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
   });
   const pid = child.pid;
-  if (pid === undefined) throw await exited.then(() => new Error('npm test did not start (no pid)'), (error: unknown) => error);
+  if (pid === undefined)
+    throw await exited.then(
+      () => new Error('npm test did not start (no pid)'),
+      (error: unknown) => error,
+    );
   collectLines(child.stdout, 'stdout', lines);
   collectLines(child.stderr, 'stderr', lines);
   return {
@@ -108,4 +112,3 @@ function collectLines(stream: NodeJS.ReadableStream | null, name: TimedLine['str
     if (pending !== '') into.push({ at: Date.now(), stream: name, text: stripVTControlCharacters(pending) });
   });
 }
-

@@ -4,7 +4,8 @@ export function getRunCount(argv: readonly string[], env: NodeJS.ProcessEnv, env
   const flagged = index === -1 ? undefined : (argv[index]?.split('=')[1] ?? argv[index + 1]);
   const unknown = argv.filter((arg, position) => arg.startsWith('--') && position !== index);
   if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')} (usage: --runs N, or ${envName}=N)`);
-  const [source, raw] = flagged !== undefined ? ['--runs', flagged] : env[envName] !== undefined && env[envName] !== '' ? [envName, env[envName]] : [undefined, undefined];
+  const [source, raw] =
+    flagged !== undefined ? ['--runs', flagged] : env[envName] !== undefined && env[envName] !== '' ? [envName, env[envName]] : [undefined, undefined];
   if (raw === undefined) {
     if (index !== -1) throw new Error('--runs needs a number, e.g. --runs 3');
     return fallback;

@@ -1,4 +1,4 @@
-import type { GateProcess } from './gate-process';
+import type { GateProcess } from './gate-process.ts';
 
 /**
  * Runs a script's main function; Ctrl-C, SIGTERM or a failure first ends the gate run in progress

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
-import { loadConfig } from '../../src/config/load-config';
-import { getStateDir } from '../../src/run-record/run-state';
-import { startGpuMonitor } from '../../src/gpu/gpu-monitor';
-import { CLOCK_TICKS_PER_SECOND, readProcStat } from '../../src/processes/proc-fs';
+import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { getStateDir } from '../../src/run-record/run-state.ts';
+import { startGpuMonitor } from '../../src/gpu/gpu-monitor.ts';
+import { CLOCK_TICKS_PER_SECOND, readProcStat } from '../../src/processes/proc-fs.ts';
 
 export interface SamplerCost {
   readonly command: string;
@@ -71,7 +71,9 @@ export async function measureSamplerCost(durationMs: number): Promise<SamplerCos
 
 // The stream sampler lists its tool's pid in the child registry under the report folder.
 function getSamplerPid(reportDir: string): number {
-  const pid = readdirSync(join(getStateDir(reportDir), 'children')).map(Number).find((value) => Number.isInteger(value));
+  const pid = readdirSync(join(getStateDir(reportDir), 'children'))
+    .map(Number)
+    .find((value) => Number.isInteger(value));
   if (pid === undefined) throw new Error(`the GPU sampler registered no process under ${getStateDir(reportDir)}/children`);
   return pid;
 }

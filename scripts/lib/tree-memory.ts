@@ -1,4 +1,4 @@
-import { listPids, readCmdline, readProcStat, readRssKiB, type ProcStat } from '../../src/processes/proc-fs';
+import { listPids, readCmdline, readProcStat, readRssKiB, type ProcStat } from '../../src/processes/proc-fs.ts';
 
 /** One process of the tree, as first seen. */
 export interface TreeProcess {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { GateConfig } from '../config/gate-config';
-import { apiWorkflowSchema, type ApiWorkflow } from '../comfyui/schemas';
-import type { WorkflowInfo } from '../truths/benchmark-report';
-import { describeWorkflow, getRoleByClass, getSamplingNodeIds, withSeed } from './custom-workflow';
-import { BENCHMARK_NODE_ROLES, buildBenchmarkWorkflow } from './workflow';
+import type { GateConfig } from '../config/gate-config.ts';
+import { apiWorkflowSchema, type ApiWorkflow } from '../comfyui/schemas.ts';
+import type { WorkflowInfo } from '../truths/benchmark-report.ts';
+import { describeWorkflow, getRoleByClass, getSamplingNodeIds, withSeed } from './custom-workflow.ts';
+import { BENCHMARK_NODE_ROLES, buildBenchmarkWorkflow } from './workflow.ts';
 
 /** Where the plan's workflow lives, as the report names it. */
 export const PLAN_WORKFLOW_PATH = 'src/benchmark/benchmark-workflow.json';
@@ -56,6 +56,8 @@ export function getBenchmarkPlan(config: GateConfig): BenchmarkPlan {
 let planSha256: string | undefined;
 
 function getPlanWorkflowSha256(): string {
-  planSha256 ??= createHash('sha256').update(readFileSync(new URL('./benchmark-workflow.json', import.meta.url))).digest('hex');
+  planSha256 ??= createHash('sha256')
+    .update(readFileSync(new URL('./benchmark-workflow.json', import.meta.url)))
+    .digest('hex');
   return planSha256;
 }

@@ -1,19 +1,18 @@
 import { z } from 'zod';
-import { assertStatus, parseJsonBody, sendRequest } from '../comfyui/http-request';
-import type { WorkflowGraph } from '../config/gate-config';
-import { GateError } from '../errors';
-import { sanitizeLine } from '../text/sanitize';
-import { getSortedNodeIds } from './custom-workflow';
+import { assertStatus, parseJsonBody, sendRequest } from '../comfyui/http-request.ts';
+import type { WorkflowGraph } from '../config/gate-config.ts';
+import { GateError } from '../errors.ts';
+import { sanitizeLine } from '../text/sanitize.ts';
+import { getSortedNodeIds } from './custom-workflow.ts';
 
 /** Inputs that name a model file, whatever the file is called. */
-const MODEL_INPUTS = /^(ckpt|lora|vae|control_net|controlnet|unet|clip|clip_vision|style_model|gligen|hypernetwork|upscale_model|model|config|ipadapter)_name\d*$|^clip_vision$/;
+const MODEL_INPUTS =
+  /^(ckpt|lora|vae|control_net|controlnet|unet|clip|clip_vision|style_model|gligen|hypernetwork|upscale_model|model|config|ipadapter)_name\d*$|^clip_vision$/;
 const MODEL_EXTENSIONS = /\.(safetensors|ckpt|pt|pt2|pth|bin|sft|gguf|onnx|pkl)$/i;
 const SHOWN_CHOICES = 5;
 
 const classInfoSchema = z.looseObject({
-  input: z
-    .looseObject({ required: z.record(z.string(), z.unknown()).optional(), optional: z.record(z.string(), z.unknown()).optional() })
-    .optional(),
+  input: z.looseObject({ required: z.record(z.string(), z.unknown()).optional(), optional: z.record(z.string(), z.unknown()).optional() }).optional(),
 });
 // GET /object_info/<class> answers {<class>: info}, or {} for a class the server does not have.
 const objectInfoSchema = z.record(z.string(), classInfoSchema);
@@ -34,10 +33,14 @@ export async function checkWorkflowOnServer(baseUrl: string, graph: WorkflowGrap
   const infos = new Map(await Promise.all(classes.map(async (name) => [name, await getClassInfo(baseUrl, name, timeoutMs)] as const)));
   const missing = findMissingParts(graph, infos);
   if (missing.classes.length === 0 && missing.models.length === 0) return;
-  throw new GateError('WORKFLOW_NOT_RUNNABLE', `The workflow in GATE_WORKFLOW cannot run on this ComfyUI: ${[...missing.classes, ...missing.models].join('; ')}`, {
-    hint: "install the missing custom nodes (ComfyUI-Manager → Install Missing Custom Nodes) and put the missing files into ComfyUI's models/ folders, or set GATE_WORKFLOW to a workflow this server can run",
-    context: { missingClasses: missing.classes, missingModels: missing.models },
-  });
+  throw new GateError(
+    'WORKFLOW_NOT_RUNNABLE',
+    `The workflow in GATE_WORKFLOW cannot run on this ComfyUI: ${[...missing.classes, ...missing.models].join('; ')}`,
+    {
+      hint: "install the missing custom nodes (ComfyUI-Manager → Install Missing Custom Nodes) and put the missing files into ComfyUI's models/ folders, or set GATE_WORKFLOW to a workflow this server can run",
+      context: { missingClasses: missing.classes, missingModels: missing.models },
+    },
+  );
 }
 
 async function getClassInfo(baseUrl: string, name: string, timeoutMs: number): Promise<ClassInfo | undefined> {
@@ -64,7 +67,9 @@ export function findMissingParts(graph: WorkflowGraph, infos: ReadonlyMap<string
       if (typeof value !== 'string' || !(MODEL_INPUTS.test(input) || MODEL_EXTENSIONS.test(value))) continue;
       const choices = getChoices(info.input?.required?.[input] ?? info.input?.optional?.[input]);
       if (choices === undefined || choices.includes(value)) continue;
-      models.push(`node ${shownId} (${shownClass}) names ${sanitizeLine(input, 60)} "${sanitizeLine(value, 200)}", which is not installed (installed: ${describeChoices(choices)})`);
+      models.push(
+        `node ${shownId} (${shownClass}) names ${sanitizeLine(input, 60)} "${sanitizeLine(value, 200)}", which is not installed (installed: ${describeChoices(choices)})`,
+      );
     }
   }
   return { classes, models };
@@ -74,7 +79,11 @@ export function findMissingParts(graph: WorkflowGraph, infos: ReadonlyMap<string
 function getChoices(spec: unknown): string[] | undefined {
   if (!Array.isArray(spec)) return undefined;
   const [type, options] = spec as [unknown, unknown];
-  const list = Array.isArray(type) ? type : type === 'COMBO' && options !== null && typeof options === 'object' ? (options as { options?: unknown }).options : undefined;
+  const list = Array.isArray(type)
+    ? type
+    : type === 'COMBO' && options !== null && typeof options === 'object'
+      ? (options as { options?: unknown }).options
+      : undefined;
   return Array.isArray(list) ? list.filter((choice): choice is string => typeof choice === 'string') : undefined;
 }
 

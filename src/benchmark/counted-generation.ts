@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
-import type { ApiWorkflow } from '../comfyui/schemas';
-import { GateError } from '../errors';
-import { sanitizeLine } from '../text/sanitize';
-import type { Requeue } from '../truths/benchmark-report';
-import type { BenchmarkPlan } from './benchmark-plan';
-import { getNodeIds } from './run-figures';
-import type { Attempt } from './submit-and-follow';
+import type { ApiWorkflow } from '../comfyui/schemas.ts';
+import { GateError } from '../errors.ts';
+import { sanitizeLine } from '../text/sanitize.ts';
+import type { Requeue } from '../truths/benchmark-report.ts';
+import type { BenchmarkPlan } from './benchmark-plan.ts';
+import { getNodeIds } from './run-figures.ts';
+import type { Attempt } from './submit-and-follow.ts';
 
 /** A generation that counts as a measurement, with the seed it used. */
 export interface CountedGeneration extends Attempt {
@@ -43,10 +43,14 @@ export async function generateCounted(options: CountedOptions): Promise<CountedG
   const second = await generate(retry);
   const again = getCachedReason(second.outcome, plan.samplingNodeIds, retry);
   if (again !== undefined) {
-    throw new GateError('CACHED_RUN', `ComfyUI answered from its cache: ${again} for seed ${seed}, nor for the fresh seed ${fresh}; a cached run measures nothing`, {
-      hint: CACHE_HINT,
-      context: { seed, freshSeed: fresh, cachedNodes: [...getNodeIds(second.outcome).cached] },
-    });
+    throw new GateError(
+      'CACHED_RUN',
+      `ComfyUI answered from its cache: ${again} for seed ${seed}, nor for the fresh seed ${fresh}; a cached run measures nothing`,
+      {
+        hint: CACHE_HINT,
+        context: { seed, freshSeed: fresh, cachedNodes: [...getNodeIds(second.outcome).cached] },
+      },
+    );
   }
   return { ...second, seed: fresh, requeued: { cachedSeed: seed, seed: fresh, reason } };
 }

@@ -1,6 +1,6 @@
-import type { WorkflowGraph } from '../config/gate-config';
-import type { WorkflowInfo } from '../truths/benchmark-report';
-import type { NodeRole } from './workflow';
+import type { WorkflowGraph } from '../config/gate-config.ts';
+import type { WorkflowInfo } from '../truths/benchmark-report.ts';
+import type { NodeRole } from './workflow.ts';
 
 /** The node classes whose `steps` and progress make the benchmark's steps and steps/s. */
 export const SAMPLER_CLASSES: readonly string[] = ['KSampler', 'KSamplerAdvanced'];
@@ -38,7 +38,9 @@ export function describeWorkflow(graph: WorkflowGraph): Omit<WorkflowInfo, 'sour
   const sampler = samplerId === undefined ? undefined : graph[samplerId];
   const input = (id: string | undefined, name: string) => (id === undefined ? undefined : graph[id]?.inputs[name]);
   const loaderId = ids.find((id) => typeof input(id, 'ckpt_name') === 'string');
-  const latentId = ids.find((id) => /Latent/.test(graph[id]?.class_type ?? '') && typeof input(id, 'width') === 'number' && typeof input(id, 'height') === 'number');
+  const latentId = ids.find(
+    (id) => /Latent/.test(graph[id]?.class_type ?? '') && typeof input(id, 'width') === 'number' && typeof input(id, 'height') === 'number',
+  );
   const numberOf = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
   const textOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const found = {

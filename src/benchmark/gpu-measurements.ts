@@ -1,7 +1,7 @@
-import type { GateConfig } from '../config/gate-config';
-import { judgeActivity } from '../gpu/judge-activity';
-import type { GenerationRecord, GpuRecord } from '../run-record/generation-record';
-import type { TruthMeasurements } from '../truths/measurements';
+import type { GateConfig } from '../config/gate-config.ts';
+import { judgeActivity } from '../gpu/judge-activity.ts';
+import type { GenerationRecord, GpuRecord } from '../run-record/generation-record.ts';
+import type { TruthMeasurements } from '../truths/measurements.ts';
 
 /** Judges the samples that fall inside the generation's window, and lays them out for the chart. */
 export function getGpuMeasurements(config: GateConfig, window: GenerationRecord, gpu: GpuRecord): TruthMeasurements['gpu-active'] {

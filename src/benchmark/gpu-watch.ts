@@ -1,10 +1,10 @@
-import type { GateConfig } from '../config/gate-config';
-import { getClientTime } from '../comfyui/clock';
-import { GateError } from '../errors';
-import { startGpuMonitor, type MonitorStart } from '../gpu/gpu-monitor';
-import { watchIdleGpu } from '../gpu/idle-watchdog';
-import { GPU_STATE, type GpuRecord } from '../run-record/generation-record';
-import { writeState } from '../run-record/run-state';
+import type { GateConfig } from '../config/gate-config.ts';
+import { getClientTime } from '../comfyui/clock.ts';
+import { GateError } from '../errors.ts';
+import { startGpuMonitor, type MonitorStart } from '../gpu/gpu-monitor.ts';
+import { watchIdleGpu } from '../gpu/idle-watchdog.ts';
+import { GPU_STATE, type GpuRecord } from '../run-record/generation-record.ts';
+import { writeState } from '../run-record/run-state.ts';
 
 /** The GPU monitor for a whole benchmark, with an idle watchdog per generation. */
 export interface GpuWatch {
@@ -38,7 +38,11 @@ function startWatchdog(config: GateConfig, monitor: MonitorStart, since: number,
     samples: () => monitor.sampler.samples(),
     now: getClientTime,
     onIdle: (message) =>
-      controller.abort(new GateError('GPU_IDLE', message, { hint: 'check that PyTorch sees MPS (python -c "import torch; print(torch.backends.mps.is_available())") and that ComfyUI was not started with --cpu' })),
+      controller.abort(
+        new GateError('GPU_IDLE', message, {
+          hint: 'check that PyTorch sees MPS (python -c "import torch; print(torch.backends.mps.is_available())") and that ComfyUI was not started with --cpu',
+        }),
+      ),
   });
 }
 

@@ -1,14 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ComfyHttp } from '../comfyui/http-client';
-import type { RunOutcome } from '../comfyui/run-outcome';
-import { GateError } from '../errors';
-import { inspectPng, validateImage, type ImageInfo } from '../image/inspect-image';
-import { IMAGE_FILE } from '../run-record/generation-record';
-import { getStateDir } from '../run-record/run-state';
-import type { BenchmarkReport } from '../truths/benchmark-report';
-import type { BenchmarkPlan } from './benchmark-plan';
-import { round } from './run-figures';
+import type { ComfyHttp } from '../comfyui/http-client.ts';
+import type { RunOutcome } from '../comfyui/run-outcome.ts';
+import { GateError } from '../errors.ts';
+import { inspectPng, validateImage, type ImageInfo } from '../image/inspect-image.ts';
+import { IMAGE_FILE } from '../run-record/generation-record.ts';
+import { getStateDir } from '../run-record/run-state.ts';
+import type { BenchmarkReport } from '../truths/benchmark-report.ts';
+import type { BenchmarkPlan } from './benchmark-plan.ts';
+import { round } from './run-figures.ts';
 
 /** The generated image as fetched and measured; `validate` then throws if it is wrong. */
 export interface FetchedImage {
@@ -21,7 +21,12 @@ export interface FetchedImage {
  * measures it. The plan's workflow must produce one of the size it asked for; a GATE_WORKFLOW
  * workflow may produce none, or something other than a PNG, which is then left alone.
  */
-export async function fetchImage(http: Pick<ComfyHttp, 'getImage'>, outcome: RunOutcome, reportDir: string, plan: Pick<BenchmarkPlan, 'expectedImage'>): Promise<FetchedImage | undefined> {
+export async function fetchImage(
+  http: Pick<ComfyHttp, 'getImage'>,
+  outcome: RunOutcome,
+  reportDir: string,
+  plan: Pick<BenchmarkPlan, 'expectedImage'>,
+): Promise<FetchedImage | undefined> {
   const { expectedImage } = plan;
   const ref = expectedImage === undefined ? outcome.images.find((candidate) => candidate.filename.toLowerCase().endsWith('.png')) : outcome.images[0];
   if (ref === undefined) {

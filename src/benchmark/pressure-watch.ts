@@ -1,7 +1,7 @@
-import { judgePressure } from '../diagnosis/measured-causes';
-import type { Finding } from '../diagnosis/finding';
-import { readResidentMiB, readSwapUsedMiB, readThermal } from '../machine/read-pressure';
-import type { BenchmarkReport } from '../truths/benchmark-report';
+import { judgePressure } from '../diagnosis/measured-causes.ts';
+import type { Finding } from '../diagnosis/finding.ts';
+import { readResidentMiB, readSwapUsedMiB, readThermal } from '../machine/read-pressure.ts';
+import type { BenchmarkReport } from '../truths/benchmark-report.ts';
 
 const RSS_EVERY_MS = 1000;
 

@@ -1,21 +1,21 @@
-import { startPressureWatch } from './pressure-watch';
-import { readState, type SetupRecord } from '../run-record/run-state';
+import { startPressureWatch } from './pressure-watch.ts';
+import { readState, type SetupRecord } from '../run-record/run-state.ts';
 import { randomInt } from 'node:crypto';
-import type { GateConfig } from '../config/gate-config';
-import { getClientTime } from '../comfyui/clock';
-import { createComfyHttp, type ComfyHttp } from '../comfyui/http-client';
-import { GateError } from '../errors';
-import type { GateContext } from '../run-record/gate-context';
-import { createProgressLine } from '../terminal/progress-line';
-import type { NodeTiming, Requeue, RunFigures, WarmSummary, WorkflowInfo } from '../truths/benchmark-report';
-import { getBenchmarkPlan, type BenchmarkPlan } from './benchmark-plan';
-import { checkWorkflowOnServer } from './check-workflow-on-server';
-import { generateCounted, type CountedGeneration } from './counted-generation';
-import { startGpuWatch, type GpuWatch } from './gpu-watch';
-import { fetchImage } from './image-check';
-import { getFirstPromptDelay, getRunFigures, summarizeWarmRuns } from './run-figures';
-import { getColdMeasurements, getMessage, saveSuccessWindow, saveWindow, withLogTail, type Measurements } from './run-records';
-import { submitAndFollow } from './submit-and-follow';
+import type { GateConfig } from '../config/gate-config.ts';
+import { getClientTime } from '../comfyui/clock.ts';
+import { createComfyHttp, type ComfyHttp } from '../comfyui/http-client.ts';
+import { GateError } from '../errors.ts';
+import type { GateContext } from '../run-record/gate-context.ts';
+import { createProgressLine } from '../terminal/progress-line.ts';
+import type { NodeTiming, Requeue, RunFigures, WarmSummary, WorkflowInfo } from '../truths/benchmark-report.ts';
+import { getBenchmarkPlan, type BenchmarkPlan } from './benchmark-plan.ts';
+import { checkWorkflowOnServer } from './check-workflow-on-server.ts';
+import { generateCounted, type CountedGeneration } from './counted-generation.ts';
+import { startGpuWatch, type GpuWatch } from './gpu-watch.ts';
+import { fetchImage } from './image-check.ts';
+import { getFirstPromptDelay, getRunFigures, summarizeWarmRuns } from './run-figures.ts';
+import { getColdMeasurements, getMessage, saveSuccessWindow, saveWindow, withLogTail, type Measurements } from './run-records.ts';
+import { submitAndFollow } from './submit-and-follow.ts';
 
 export interface BenchmarkResult {
   /** The cold (first) generation's figures: the verdict is on these. */
@@ -62,8 +62,8 @@ export async function runBenchmark(config: GateConfig, gate: GateContext, record
       throw error;
     }
   }
-  const watch = await startPressureWatch(readState<SetupRecord>(gate.reportDir, 'setup')?.pid);
-  const gpu = await startGpuWatch(config, gate.reportDir);
+  // Both before the clock starts, side by side: the GPU sampler's first sample is the longer wait.
+  const [watch, gpu] = await Promise.all([startPressureWatch(readState<SetupRecord>(gate.reportDir, 'setup')?.pid), startGpuWatch(config, gate.reportDir)]);
   const steps: Steps = { config, gate, http, plan, gpu, record };
   let cold: CountedGeneration;
   try {
@@ -121,7 +121,8 @@ async function runWarm({ config, gate, http, plan, gpu }: Steps, cold: RunFigure
   const count = config.runs - 1;
   if (count <= 0) return { runs: [cold] };
   const budgetS = config.budgetMs / 1000;
-  if (cold.elapsedS >= budgetS) return { runs: [cold], warmSkipped: `the cold run took ${cold.elapsedS.toFixed(2)} s, over the ${budgetS} s budget: ${count} warm runs not made` };
+  if (cold.elapsedS >= budgetS)
+    return { runs: [cold], warmSkipped: `the cold run took ${cold.elapsedS.toFixed(2)} s, over the ${budgetS} s budget: ${count} warm runs not made` };
   const runs = [cold];
   for (let index = 2; index <= config.runs; index += 1) {
     const name = `warm run ${index - 1}/${count}`;
@@ -139,7 +140,9 @@ async function runWarm({ config, gate, http, plan, gpu }: Steps, cold: RunFigure
   const firstPromptDelay = getFirstPromptDelay(runs);
   if (warm !== undefined) say(describeWarm(warm));
   if (firstPromptDelay !== undefined) {
-    say(`first-prompt delivery delay: ${firstPromptDelay.delayMs} ms (ComfyUI sends execution_success late on the first prompt after boot; the cold time includes it)`);
+    say(
+      `first-prompt delivery delay: ${firstPromptDelay.delayMs} ms (ComfyUI sends execution_success late on the first prompt after boot; the cold time includes it)`,
+    );
   }
   return { runs, ...(warm === undefined ? {} : { warm }), ...(firstPromptDelay === undefined ? {} : { firstPromptDelay }) };
 }

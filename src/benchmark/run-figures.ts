@@ -1,6 +1,6 @@
-import { getClientSeconds, getNodeSeconds, getServerSeconds, getStepsPerSecond, type RunOutcome } from '../comfyui/run-outcome';
-import type { FigureSpread, FirstPromptDelay, NodeTiming, PhaseMark, Requeue, RunBreakdown, RunFigures, WarmSummary } from '../truths/benchmark-report';
-import type { BenchmarkPlan } from './benchmark-plan';
+import { getClientSeconds, getNodeSeconds, getServerSeconds, getStepsPerSecond, type RunOutcome } from '../comfyui/run-outcome.ts';
+import type { FigureSpread, FirstPromptDelay, NodeTiming, PhaseMark, Requeue, RunBreakdown, RunFigures, WarmSummary } from '../truths/benchmark-report.ts';
+import type { BenchmarkPlan } from './benchmark-plan.ts';
 
 /** A cold run whose client − server gap exceeds every warm run's by this much was delivered late. */
 export const FIRST_PROMPT_DELAY_MIN_MS = 100;
@@ -32,7 +32,11 @@ export function getSamplingStepsPerSecond(outcome: RunOutcome, samplingNodeIds: 
 
 /** Seconds by what they went to: model load (checkpoint load, text encode) apart from sampling and decode. */
 export function getBreakdown(nodes: readonly NodeTiming[]): RunBreakdown {
-  const sum = (match: (role: string) => boolean) => round(nodes.filter((node) => match(node.role)).reduce((total, node) => total + node.seconds, 0), 3);
+  const sum = (match: (role: string) => boolean) =>
+    round(
+      nodes.filter((node) => match(node.role)).reduce((total, node) => total + node.seconds, 0),
+      3,
+    );
   const modelLoad = (role: string) => role === 'checkpoint load' || role === 'model load' || role === 'text encode';
   return {
     modelLoadS: sum(modelLoad),

@@ -1,13 +1,13 @@
-import { getServerSeconds, type RunOutcome } from '../comfyui/run-outcome';
-import { ComfyStoppedError } from '../comfyui/errors';
-import { readLogTail } from '../processes/log-tail';
-import { GENERATION_STATE, type GenerationRecord } from '../run-record/generation-record';
-import { readState, writeState, type SetupRecord } from '../run-record/run-state';
-import type { RunFigures, WorkflowInfo } from '../truths/benchmark-report';
-import type { TruthMeasurements } from '../truths/measurements';
-import type { BenchmarkPlan } from './benchmark-plan';
-import type { CountedGeneration } from './counted-generation';
-import { getBreakdown, getNodeIds, getNodeTimings, getPhaseMarks, round } from './run-figures';
+import { getServerSeconds, type RunOutcome } from '../comfyui/run-outcome.ts';
+import { ComfyStoppedError } from '../comfyui/errors.ts';
+import { readLogTail } from '../processes/log-tail.ts';
+import { GENERATION_STATE, type GenerationRecord } from '../run-record/generation-record.ts';
+import { readState, writeState, type SetupRecord } from '../run-record/run-state.ts';
+import type { RunFigures, WorkflowInfo } from '../truths/benchmark-report.ts';
+import type { TruthMeasurements } from '../truths/measurements.ts';
+import type { BenchmarkPlan } from './benchmark-plan.ts';
+import type { CountedGeneration } from './counted-generation.ts';
+import { getBreakdown, getNodeIds, getNodeTimings, getPhaseMarks, round } from './run-figures.ts';
 
 /** What the generation truth records. */
 export type Measurements = TruthMeasurements['generation-under-budget'];
@@ -23,7 +23,11 @@ export function saveSuccessWindow(reportDir: string, outcome: RunOutcome, plan: 
 }
 
 /** The cold run's measurements: the figures the verdict is on, with what ran, what was cached and which workflow. */
-export function getColdMeasurements(cold: CountedGeneration, figures: RunFigures, plan: Pick<BenchmarkPlan, 'getRole'> & { readonly info: WorkflowInfo }): Measurements {
+export function getColdMeasurements(
+  cold: CountedGeneration,
+  figures: RunFigures,
+  plan: Pick<BenchmarkPlan, 'getRole'> & { readonly info: WorkflowInfo },
+): Measurements {
   const { outcome } = cold;
   const nodes = getNodeTimings(outcome, plan);
   const serverSeconds = getServerSeconds(outcome);

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { GateConfig } from '../config/gate-config';
-import { getClientTime } from '../comfyui/clock';
-import { followPrompt } from '../comfyui/follow-prompt';
-import type { ComfyHttp } from '../comfyui/http-client';
-import type { RunOutcome } from '../comfyui/run-outcome';
-import type { ApiWorkflow } from '../comfyui/schemas';
-import { connectComfySocket } from '../comfyui/socket';
-import { createProgressLine } from '../terminal/progress-line';
-import type { GpuWatch } from './gpu-watch';
-import { QUEUED_PROMPT_STATE, type QueuedPromptRecord } from '../run-record/generation-record';
-import { removeState, writeState } from '../run-record/run-state';
+import type { GateConfig } from '../config/gate-config.ts';
+import { getClientTime } from '../comfyui/clock.ts';
+import { followPrompt } from '../comfyui/follow-prompt.ts';
+import type { ComfyHttp } from '../comfyui/http-client.ts';
+import type { RunOutcome } from '../comfyui/run-outcome.ts';
+import type { ApiWorkflow } from '../comfyui/schemas.ts';
+import { connectComfySocket } from '../comfyui/socket.ts';
+import { createProgressLine } from '../terminal/progress-line.ts';
+import type { GpuWatch } from './gpu-watch.ts';
+import { QUEUED_PROMPT_STATE, type QueuedPromptRecord } from '../run-record/generation-record.ts';
+import { removeState, writeState } from '../run-record/run-state.ts';
 
 /** One prompt queued and followed to its end. */
 export interface Attempt {

@@ -1,9 +1,9 @@
 import rawTemplate from './benchmark-workflow.json' with { type: 'json' };
 import { z } from 'zod';
-import type { BenchmarkParameters } from '../config/gate-config';
-import { WorkflowError } from '../comfyui/errors';
-import { apiWorkflowSchema, formatIssues } from '../comfyui/schemas';
-import type { ApiWorkflow } from '../comfyui/schemas';
+import type { BenchmarkParameters } from '../config/gate-config.ts';
+import { WorkflowError } from '../comfyui/errors.ts';
+import { apiWorkflowSchema, formatIssues } from '../comfyui/schemas.ts';
+import type { ApiWorkflow } from '../comfyui/schemas.ts';
 
 /** The values the benchmark run varies (the plan's defaults live in config/defaults.ts). */
 export type BenchmarkParams = BenchmarkParameters;

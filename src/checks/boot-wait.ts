@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GateError, type ErrorSummary } from '../errors';
-import { readState, writeState, type SetupRecord } from '../run-record/run-state';
-import { wrapLines } from './wrap-message';
+import { GateError, type ErrorSummary } from '../errors.ts';
+import { readState, writeState, type SetupRecord } from '../run-record/run-state.ts';
+import { wrapLines } from './wrap-message.ts';
 
 /**
  * Boot progress in watch / UI mode. There global setup starts ComfyUI and returns at once, so that

@@ -1,6 +1,6 @@
-import { createComfyHttp } from '../comfyui/http-client';
-import { QUEUED_PROMPT_STATE, type QueuedPromptRecord } from '../run-record/generation-record';
-import { readState } from '../run-record/run-state';
+import { createComfyHttp } from '../comfyui/http-client.ts';
+import { QUEUED_PROMPT_STATE, type QueuedPromptRecord } from '../run-record/generation-record.ts';
+import { readState } from '../run-record/run-state.ts';
 
 const CANCEL_TIMEOUT_MS = 800;
 
@@ -15,5 +15,7 @@ export async function cancelOwnPrompt(reportDir: string): Promise<string | undef
   const http = createComfyHttp(queued.url, { requestTimeoutMs: CANCEL_TIMEOUT_MS });
   const results = await Promise.allSettled([http.interrupt({ promptId: queued.promptId }), http.deleteQueuedPrompt(queued.promptId)]);
   const done = results.every((result) => result.status === 'fulfilled');
-  return done ? `cancelled the gate's prompt ${queued.promptId} on ${queued.url}` : `could not cancel the gate's prompt ${queued.promptId} on ${queued.url} (the server did not answer in time)`;
+  return done
+    ? `cancelled the gate's prompt ${queued.promptId} on ${queued.url}`
+    : `could not cancel the gate's prompt ${queued.promptId} on ${queued.url} (the server did not answer in time)`;
 }

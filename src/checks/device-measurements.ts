@@ -1,7 +1,7 @@
-import type { GateConfig } from '../config/gate-config';
-import type { SystemStats } from '../comfyui/schemas';
-import type { TruthMeasurements } from '../truths/measurements';
-import { getPythonWarning } from './describe-device';
+import type { GateConfig } from '../config/gate-config.ts';
+import type { SystemStats } from '../comfyui/schemas.ts';
+import type { TruthMeasurements } from '../truths/measurements.ts';
+import { getPythonWarning } from './describe-device.ts';
 
 /** What the device truth records from /system_stats; fields an older ComfyUI does not report stay out. */
 export function getDeviceMeasurements(stats: SystemStats, config: Pick<GateConfig, 'expectedDevice' | 'expectedPython'>): TruthMeasurements['device'] {

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'vitest';
-import { IMAGE_FILE } from '../run-record/generation-record';
-import { getStateDir, writeState } from '../run-record/run-state';
-import type { TruthMeasurements } from '../truths/measurements';
-import { getGate } from './spec-support';
+import { IMAGE_FILE } from '../run-record/generation-record.ts';
+import { getStateDir, writeState } from '../run-record/run-state.ts';
+import type { TruthMeasurements } from '../truths/measurements.ts';
+import { getGate } from './spec-support.ts';
 
 // Evidence where the user looks: files attached to the truth that produced them, so Vitest UI
 // shows them under that truth (an image inline, anything else as a download). Vitest copies an

@@ -1,24 +1,26 @@
-import type { NodeTiming } from '../truths/benchmark-report';
+import type { NodeTiming } from '../truths/benchmark-report.ts';
 
 /** What to do when ComfyUI does not run on the expected device; `argv` is what the server says it was started with. */
 export function getDeviceHint(expected: string, found: string | undefined, argv: readonly string[] | undefined): string {
-  if (argv?.includes('--cpu') === true) return 'ComfyUI was started with --cpu: remove it from its launch arguments (COMFYUI_ARGS or your start script) and start it again';
+  if (argv?.includes('--cpu') === true)
+    return 'ComfyUI was started with --cpu: remove it from its launch arguments (COMFYUI_ARGS or your start script) and start it again';
   if (expected === 'mps') {
     return [
-      "check that PyTorch sees the GPU in ComfyUI's venv: venv/bin/python -c \"import torch; print(torch.backends.mps.is_available())\" must print True",
+      'check that PyTorch sees the GPU in ComfyUI\'s venv: venv/bin/python -c "import torch; print(torch.backends.mps.is_available())" must print True',
       'the venv must be an arm64 Python, not x86_64 under Rosetta: venv/bin/python -c "import platform; print(platform.machine())" must print arm64',
       'npm run doctor checks both',
     ].join('; ');
   }
   if (expected === 'cuda') {
-    return "check that PyTorch sees the GPU in ComfyUI's venv: venv/bin/python -c \"import torch; print(torch.cuda.is_available())\" must print True (a CPU-only torch wheel prints False)";
+    return 'check that PyTorch sees the GPU in ComfyUI\'s venv: venv/bin/python -c "import torch; print(torch.cuda.is_available())" must print True (a CPU-only torch wheel prints False)';
   }
   return `the server reports ${found ?? 'no device'}; set COMFYUI_EXPECT_DEVICE to the device this machine should use`;
 }
 
 /** The usual remedies for the slowest part of a run that went over budget. */
 const REMEDIES: Readonly<Record<string, string>> = {
-  'checkpoint load': 'loading the checkpoint dominates: the first run after boot reads it from disk; run again (GATE_RUNS=3 shows warm figures) and keep models on the internal SSD',
+  'checkpoint load':
+    'loading the checkpoint dominates: the first run after boot reads it from disk; run again (GATE_RUNS=3 shows warm figures) and keep models on the internal SSD',
   'text encode': 'text encoding is slow: usually the model is still loading or memory is swapping; close other memory-hungry apps',
   sampling:
     'sampling dominates: check the GPU really works (the GPU truth, npm run doctor), keep --force-fp16, close other GPU-heavy apps, and check that macOS is not swapping (16 GB is tight next to a browser)',

@@ -1,6 +1,6 @@
 import type { TestContext } from 'vitest';
-import { GENERATION_STATE, GPU_STATE, type GenerationRecord, type GpuRecord } from '../run-record/generation-record';
-import { readRunState, skipAsNotRun } from './spec-support';
+import { GENERATION_STATE, GPU_STATE, type GenerationRecord, type GpuRecord } from '../run-record/generation-record.ts';
+import { readRunState, skipAsNotRun } from './spec-support.ts';
 
 /**
  * The generation's window and GPU samples for the GPU truth, or the skip it calls for: SKIPPED

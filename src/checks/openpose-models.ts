@@ -1,4 +1,4 @@
-import { DEFAULT_MODEL_REQUIREMENTS, type ModelRequirement } from '../install/find-custom-nodes';
+import { DEFAULT_MODEL_REQUIREMENTS, type ModelRequirement } from '../install/find-custom-nodes.ts';
 
 /** The OpenPose model files to require: GATE_OPENPOSE_MODELS (paths in the ComfyUI folder) or the defaults. */
 export function getModelRequirements(paths: readonly string[] | undefined): readonly ModelRequirement[] {

@@ -1,12 +1,12 @@
 import { inject, type TestContext } from 'vitest';
-import type { GateConfig } from '../config/gate-config';
-import type { Criterion } from '../config/env-schema';
-import type { TruthId } from '../truths/benchmark-report';
-import type { GateContext } from '../run-record/gate-context';
-import type { TruthMeasurements } from '../truths/measurements';
-import { readState } from '../run-record/run-state';
-import '../run-record/gate-context';
-import '../truths/measurements';
+import type { GateConfig } from '../config/gate-config.ts';
+import type { Criterion } from '../config/env-schema.ts';
+import type { TruthId } from '../truths/benchmark-report.ts';
+import type { GateContext } from '../run-record/gate-context.ts';
+import type { TruthMeasurements } from '../truths/measurements.ts';
+import { readState } from '../run-record/run-state.ts';
+import '../run-record/gate-context.ts';
+import '../truths/measurements.ts';
 
 /** How long one small request of a truth (/system_stats, /models) may take: a healthy server answers in milliseconds. */
 export const SYSTEM_STATS_TIMEOUT_MS = 10_000;

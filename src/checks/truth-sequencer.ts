@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
-import { TRUTH_IDS } from '../truths/benchmark-report';
+import { TRUTH_IDS } from '../truths/benchmark-report.ts';
 
 /** Runs the specs in the plan's order: each spec file is named after its truth. */
 export class TruthSequencer extends BaseSequencer {

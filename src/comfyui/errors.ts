@@ -1,8 +1,8 @@
-import { GateError } from '../errors';
-import { sanitizeLine } from '../text/sanitize';
-import { formatBytes, formatSeconds } from './exchange-limits';
-import { formatPromptRejection, getMissingCheckpoint } from './node-errors';
-import type { ExecutionErrorData, PromptRejection } from './schemas';
+import { GateError } from '../errors.ts';
+import { sanitizeLine } from '../text/sanitize.ts';
+import { formatBytes, formatSeconds } from './exchange-limits.ts';
+import { formatPromptRejection, getMissingCheckpoint } from './node-errors.ts';
+import type { ExecutionErrorData, PromptRejection } from './schemas.ts';
 
 // Every piece of server text in a message, hint or context passes through sanitizeLine here.
 
@@ -247,7 +247,8 @@ function getShownFailure(data: ExecutionErrorData) {
 
 /** What to do about a node's exception, by what it says; the report's Diagnosis adds the evidence. */
 function getExecutionHint(message: string): string {
-  if (/out of memory/i.test(message)) return 'ComfyUI ran out of memory: close other apps, keep --force-fp16, or lower the resolution; the Diagnosis section has the figures';
+  if (/out of memory/i.test(message))
+    return 'ComfyUI ran out of memory: close other apps, keep --force-fp16, or lower the resolution; the Diagnosis section has the figures';
   if (/MPS|not (currently )?implemented|dtype/i.test(message)) return 'an operation the Mac GPU does not support: the Diagnosis section names it and the fix';
   if (/safetensors|header|truncat|corrupt|unexpected end/i.test(message)) return 'the model file is likely truncated or corrupt: download it again';
   return "read the traceback in the ComfyUI log; the report's Diagnosis section names known causes";

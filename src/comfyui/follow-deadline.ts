@@ -1,4 +1,4 @@
-import type { FollowRun } from './follow-run';
+import type { FollowRun } from './follow-run.ts';
 
 /** Calls `onDeadline` once the clock reaches `deadlineMs` (absolute, on `now`'s clock), unless the follow ended first. */
 export function watchDeadline(

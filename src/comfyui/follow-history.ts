@@ -1,9 +1,9 @@
-import { ComfyStoppedError } from './errors';
-import type { FollowRun } from './follow-run';
-import type { ComfyHttp } from './http-client';
-import { createHistoryPoll } from './poll-history';
-import type { HistoryPoll } from './poll-history';
-import type { HistoryEntry } from './schemas';
+import { ComfyStoppedError } from './errors.ts';
+import type { FollowRun } from './follow-run.ts';
+import type { ComfyHttp } from './http-client.ts';
+import { createHistoryPoll } from './poll-history.ts';
+import type { HistoryPoll } from './poll-history.ts';
+import type { HistoryEntry } from './schemas.ts';
 
 export interface HistoryFallbackOptions {
   readonly http: Pick<ComfyHttp, 'baseUrl' | 'getHistoryEntry'>;
@@ -30,7 +30,7 @@ export function createHistoryFallback(run: FollowRun<unknown>, options: HistoryF
     onEntry: (entry) => onEntry(entry, now()),
     onError: (error) => run.fail(error),
     onGone: (error) => {
-      const reason = String(error.context['reason'] ?? error.message);
+      const reason = String(error.context.reason ?? error.message);
       run.fail(new ComfyStoppedError({ url: http.baseUrl, promptId, reason, ...describeLoss(), cause: error }));
     },
   });

@@ -1,16 +1,16 @@
-import { getClientTime } from './clock';
-import { ExecutionFailedError, ExecutionInterruptedError, RunDeadlineError } from './errors';
-import { watchAbort, watchDeadline } from './follow-deadline';
-import { createHistoryFallback } from './follow-history';
-import { createFollowRun } from './follow-run';
-import { followSocket } from './follow-socket';
-import type { ComfyHttp } from './http-client';
-import type { RunOutcome } from './run-outcome';
-import { RunRecorder } from './run-recorder';
-import type { RunTerminal } from './run-recorder';
-import type { ApiWorkflow, KnownComfyMessage } from './schemas';
-import { sendInterrupt } from './send-interrupt';
-import type { ComfySocket } from './socket';
+import { getClientTime } from './clock.ts';
+import { ExecutionFailedError, ExecutionInterruptedError, RunDeadlineError } from './errors.ts';
+import { watchAbort, watchDeadline } from './follow-deadline.ts';
+import { createHistoryFallback } from './follow-history.ts';
+import { createFollowRun } from './follow-run.ts';
+import { followSocket } from './follow-socket.ts';
+import type { ComfyHttp } from './http-client.ts';
+import type { RunOutcome } from './run-outcome.ts';
+import { RunRecorder } from './run-recorder.ts';
+import type { RunTerminal } from './run-recorder.ts';
+import type { ApiWorkflow, KnownComfyMessage } from './schemas.ts';
+import { sendInterrupt } from './send-interrupt.ts';
+import type { ComfySocket } from './socket.ts';
 
 export interface RunProgress {
   readonly step: number;

@@ -1,6 +1,6 @@
-import type { FollowRun } from './follow-run';
-import type { ComfyMessage, KnownComfyMessage } from './schemas';
-import type { ComfySocket, SocketCloseInfo } from './socket';
+import type { FollowRun } from './follow-run.ts';
+import type { ComfyMessage, KnownComfyMessage } from './schemas.ts';
+import type { ComfySocket, SocketCloseInfo } from './socket.ts';
 
 /** A known message that belongs to one prompt. */
 export type PromptMessage = Extract<KnownComfyMessage, { data: { prompt_id: string } }>;

@@ -1,16 +1,10 @@
 import { z } from 'zod';
-import { ComfyHttpError, ComfyResponseError, PromptRejectedError } from './errors';
-import { BODY_LIMITS } from './exchange-limits';
-import { assertStatus, parseJsonBody, sendRequest } from './http-request';
-import type { RawResponse } from './http-request';
-import {
-  historyEntrySchema,
-  promptRejectionSchema,
-  queuedPromptSchema,
-  systemStatsSchema,
-  formatIssues,
-} from './schemas';
-import type { ApiWorkflow, HistoryEntry, ImageRef, SystemStats } from './schemas';
+import { ComfyHttpError, ComfyResponseError, PromptRejectedError } from './errors.ts';
+import { BODY_LIMITS } from './exchange-limits.ts';
+import { assertStatus, parseJsonBody, sendRequest } from './http-request.ts';
+import type { RawResponse } from './http-request.ts';
+import { historyEntrySchema, promptRejectionSchema, queuedPromptSchema, systemStatsSchema, formatIssues } from './schemas.ts';
+import type { ApiWorkflow, HistoryEntry, ImageRef, SystemStats } from './schemas.ts';
 
 export interface ComfyHttpOptions {
   /** Upper bound for one whole request (connect, headers and body). */

@@ -1,11 +1,11 @@
 import { request } from 'undici';
 import type { z } from 'zod';
-import { GateError } from '../errors';
-import { ComfyHttpError, ComfyRedirectError, ComfyResponseError, ComfyTimeoutError, ComfyTooLargeError, ComfyUnreachableError } from './errors';
-import { BODY_LIMITS } from './exchange-limits';
-import { describeConnectionError, getErrorCode } from './net-errors';
-import { discardBody, readCappedBody } from './read-capped-body';
-import { formatIssues } from './schemas';
+import { GateError } from '../errors.ts';
+import { ComfyHttpError, ComfyRedirectError, ComfyResponseError, ComfyTimeoutError, ComfyTooLargeError, ComfyUnreachableError } from './errors.ts';
+import { BODY_LIMITS } from './exchange-limits.ts';
+import { describeConnectionError, getErrorCode } from './net-errors.ts';
+import { discardBody, readCappedBody } from './read-capped-body.ts';
+import { formatIssues } from './schemas.ts';
 
 /** A whole HTTP answer, body read to the end. */
 export interface RawResponse {

@@ -1,4 +1,4 @@
-import type { ApiWorkflow } from './schemas';
+import type { ApiWorkflow } from './schemas.ts';
 
 /**
  * Faster than this is not a real generation of the benchmark workflow: the fastest recorded run
@@ -46,12 +46,12 @@ export function getSuspicion(input: PlausibilityInput): string | undefined {
 /** Node ids of the samplers in a workflow: nodes with a numeric `steps` input (KSampler, KSamplerAdvanced, …). */
 export function getSamplerNodeIds(workflow: ApiWorkflow | undefined): string[] {
   return Object.entries(workflow ?? {})
-    .filter(([, node]) => typeof node.inputs['steps'] === 'number')
+    .filter(([, node]) => typeof node.inputs.steps === 'number')
     .map(([id]) => id);
 }
 
 /** The most steps any sampler of the workflow is asked for; undefined without a sampler. */
 export function getPlannedSteps(workflow: ApiWorkflow | undefined): number | undefined {
-  const steps = getSamplerNodeIds(workflow).map((id) => Number(workflow?.[id]?.inputs['steps']));
+  const steps = getSamplerNodeIds(workflow).map((id) => Number(workflow?.[id]?.inputs.steps));
   return steps.length === 0 ? undefined : Math.max(...steps);
 }

@@ -12,7 +12,7 @@ const CONNECTION_REASONS: Readonly<Record<string, string>> = {
 /** Short words for a connection-level failure ("connection refused", "no answer within 500 ms"). */
 export function describeConnectionError(error: unknown, timeoutMs: number): string {
   const code = getErrorCode(error);
-  if (code !== undefined && code.endsWith('TIMEOUT')) return `no answer within ${timeoutMs} ms`;
+  if (code?.endsWith('TIMEOUT')) return `no answer within ${timeoutMs} ms`;
   const known = code === undefined ? undefined : CONNECTION_REASONS[code];
   if (known !== undefined) return known;
   return error instanceof Error ? error.message : String(error);

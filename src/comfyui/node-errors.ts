@@ -1,5 +1,5 @@
-import { sanitizeLine } from '../text/sanitize';
-import type { NodeValidationError, PromptRejection } from './schemas';
+import { sanitizeLine } from '../text/sanitize.ts';
+import type { NodeValidationError, PromptRejection } from './schemas.ts';
 
 /**
  * Readable text for a rejected POST /prompt: one line per node error, or the top-level error. A

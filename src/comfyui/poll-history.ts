@@ -1,6 +1,6 @@
-import { ComfyTimeoutError, ComfyUnreachableError } from './errors';
-import type { ComfyHttp } from './http-client';
-import type { HistoryEntry } from './schemas';
+import { ComfyTimeoutError, ComfyUnreachableError } from './errors.ts';
+import type { ComfyHttp } from './http-client.ts';
+import type { HistoryEntry } from './schemas.ts';
 
 /** Each poll is bounded so that a hung server is noticed as fast as a dead one. */
 const HISTORY_REQUEST_TIMEOUT_MS = 750;

@@ -1,5 +1,5 @@
-import { executionErrorDataSchema, executionInterruptedDataSchema } from './schemas';
-import type { ApiWorkflow, ExecutionErrorData, ExecutionInterruptedData, HistoryEntry, ImageRef } from './schemas';
+import { executionErrorDataSchema, executionInterruptedDataSchema } from './schemas.ts';
+import type { ApiWorkflow, ExecutionErrorData, ExecutionInterruptedData, HistoryEntry, ImageRef } from './schemas.ts';
 
 /** How a run ended according to its history entry. */
 export type HistoryEnding =

@@ -1,4 +1,4 @@
-import type { ImageRef } from './schemas';
+import type { ImageRef } from './schemas.ts';
 
 /** One node's execution as the client saw it: from its `executing` message to the next marker (client clock, epoch ms). */
 export interface NodeTiming {

@@ -1,9 +1,9 @@
-import { getPlannedSteps, getSamplerNodeIds, getSuspicion } from './judge-plausibility';
-import { readHistoryEntry } from './read-history-entry';
-import { getClientSeconds, getServerSeconds, getStepsPerSecond } from './run-outcome';
-import type { NodeTiming, RunOutcome, StepEvent } from './run-outcome';
-import { getClientEndFromServer, updateClockOffset } from './server-clock';
-import type { ApiWorkflow, ExecutionErrorData, ExecutionInterruptedData, HistoryEntry, ImageRef, KnownComfyMessage } from './schemas';
+import { getPlannedSteps, getSamplerNodeIds, getSuspicion } from './judge-plausibility.ts';
+import { readHistoryEntry } from './read-history-entry.ts';
+import { getClientSeconds, getServerSeconds, getStepsPerSecond } from './run-outcome.ts';
+import type { NodeTiming, RunOutcome, StepEvent } from './run-outcome.ts';
+import { getClientEndFromServer, updateClockOffset } from './server-clock.ts';
+import type { ApiWorkflow, ExecutionErrorData, ExecutionInterruptedData, HistoryEntry, ImageRef, KnownComfyMessage } from './schemas.ts';
 
 /** How a run ended; `at` is the client time it ended (for a history ending: mapped from the server's timestamp). */
 export type RunTerminal =

@@ -3,10 +3,7 @@ import { z } from 'zod';
 // Every object schema is loose: ComfyUI adds fields between versions and the gate must not break on them.
 
 /** A node graph in ComfyUI's API format: node id → class and inputs (a link is `[nodeId, outputIndex]`). */
-export const apiWorkflowSchema = z.record(
-  z.string(),
-  z.looseObject({ class_type: z.string(), inputs: z.record(z.string(), z.unknown()) }),
-);
+export const apiWorkflowSchema = z.record(z.string(), z.looseObject({ class_type: z.string(), inputs: z.record(z.string(), z.unknown()) }));
 export type ApiWorkflow = z.infer<typeof apiWorkflowSchema>;
 
 // Only what a verdict needs is required: a device's `type` (the device truth) and `name` (to show it).
@@ -114,7 +111,10 @@ export const executedDataSchema = z.looseObject({
   ...promptScoped,
   node: z.string(),
   display_node: z.string().optional(),
-  output: z.looseObject({ images: z.array(imageRefSchema).optional() }).nullable().optional(),
+  output: z
+    .looseObject({ images: z.array(imageRefSchema).optional() })
+    .nullable()
+    .optional(),
 });
 export const executionSuccessDataSchema = z.looseObject({ ...promptScoped, timestamp });
 export const executionErrorDataSchema = z.looseObject({
@@ -139,8 +139,7 @@ export const executionInterruptedDataSchema = z.looseObject({
 export type ExecutionErrorData = z.infer<typeof executionErrorDataSchema>;
 export type ExecutionInterruptedData = z.infer<typeof executionInterruptedDataSchema>;
 
-const message = <T extends string, D extends z.ZodType>(type: T, data: D) =>
-  z.looseObject({ type: z.literal(type), data });
+const message = <T extends string, D extends z.ZodType>(type: T, data: D) => z.looseObject({ type: z.literal(type), data });
 
 /** A text frame of a type the gate knows, validated by its `type`. */
 export const knownComfyMessageSchema = z.discriminatedUnion('type', [
@@ -170,9 +169,7 @@ export type ComfyMessage = (KnownComfyMessage & { readonly known: true }) | Unkn
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(knownComfyMessageSchema.options.map((option) => option.shape.type.value));
 
-export type ComfyMessageParse =
-  | { readonly ok: true; readonly message: ComfyMessage }
-  | { readonly ok: false; readonly issues: readonly string[] };
+export type ComfyMessageParse = { readonly ok: true; readonly message: ComfyMessage } | { readonly ok: false; readonly issues: readonly string[] };
 
 /** Validates one decoded text frame: known types against their schema, anything else with a string `type` passes as unknown. */
 export function parseComfyMessage(rawMessage: unknown): ComfyMessageParse {

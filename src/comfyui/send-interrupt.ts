@@ -1,4 +1,4 @@
-import type { ComfyHttp } from './http-client';
+import type { ComfyHttp } from './http-client.ts';
 
 /** An interrupt gets this long: a deadline is kept to within ~2 s. */
 export const INTERRUPT_TIMEOUT_MS = 2000;

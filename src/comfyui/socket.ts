@@ -1,10 +1,10 @@
 import WebSocket from 'ws';
-import { getClientTime } from './clock';
-import { ComfyHttpError, ComfyRedirectError, ComfyUnreachableError } from './errors';
-import { SOCKET_LIMITS } from './exchange-limits';
-import { describeConnectionError } from './net-errors';
-import { parseComfyMessage } from './schemas';
-import type { ComfyMessage, KnownComfyMessage } from './schemas';
+import { getClientTime } from './clock.ts';
+import { ComfyHttpError, ComfyRedirectError, ComfyUnreachableError } from './errors.ts';
+import { SOCKET_LIMITS } from './exchange-limits.ts';
+import { describeConnectionError } from './net-errors.ts';
+import { parseComfyMessage } from './schemas.ts';
+import type { ComfyMessage, KnownComfyMessage } from './schemas.ts';
 
 /** Event name → payload: each known message type gives its `data`; `message` gives every valid text frame, known or not. */
 export type ComfyEventMap = { [M in KnownComfyMessage as M['type']]: M['data'] } & { message: ComfyMessage };

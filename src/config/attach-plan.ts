@@ -1,5 +1,5 @@
-import { ConfigError } from '../errors';
-import type { ServerPlan } from './gate-config';
+import { ConfigError } from '../errors.ts';
+import type { ServerPlan } from './gate-config.ts';
 
 // IPv4-mapped IPv6 for 127.0.0.0/8: WHATWG URL writes [::ffff:127.0.0.1] as [::ffff:7f00:1].
 const MAPPED_LOOPBACK = /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/;

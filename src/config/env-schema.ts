@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PLAN_DEFAULTS } from './defaults';
-import { splitShellWords } from './shell-words';
+import { PLAN_DEFAULTS } from './defaults.ts';
+import { splitShellWords } from './shell-words.ts';
 
 const SAMPLERS = ['auto', 'powermetrics', 'macmon', 'ioreg', 'nvidia-smi', 'none'] as const;
 const DEVICES = ['mps', 'cuda', 'cpu'] as const;
@@ -59,9 +59,12 @@ const shellWords = z
     });
   });
 
-const list = z
-  .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''));
+const list = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== ''),
+);
 
 /**
  * Every environment variable the gate reads, with the plan's defaults.

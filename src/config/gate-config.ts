@@ -1,4 +1,4 @@
-import type { Criterion, DeviceType, SamplerChoice } from './env-schema';
+import type { Criterion, DeviceType, SamplerChoice } from './env-schema.ts';
 
 /** The benchmark's parameters: the plan's INFRA-04 values unless overridden. */
 export interface BenchmarkParameters {

@@ -3,13 +3,13 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { ConfigError } from '../errors';
-import { LAUNCH_ENV, PLAN_DEFAULTS } from './defaults';
-import { getAttachPlan, redactUrl } from './attach-plan';
-import { envSchema, type ParsedEnv } from './env-schema';
-import type { GateConfig, ServerPlan } from './gate-config';
-import { readWorkflowFile } from './read-workflow-file';
-import { checkUnknownVariables } from './unknown-variables';
+import { ConfigError } from '../errors.ts';
+import { LAUNCH_ENV, PLAN_DEFAULTS } from './defaults.ts';
+import { getAttachPlan, redactUrl } from './attach-plan.ts';
+import { envSchema, type ParsedEnv } from './env-schema.ts';
+import type { GateConfig, ServerPlan } from './gate-config.ts';
+import { readWorkflowFile } from './read-workflow-file.ts';
+import { checkUnknownVariables } from './unknown-variables.ts';
 
 /** Parses and checks every setting from the environment; throws a ConfigError naming the variable and the fix. */
 export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): GateConfig {
@@ -113,7 +113,10 @@ function validateComfyuiDir(dir: string): void {
   const stats = statSync(dir, { throwIfNoEntry: false });
   const fix = 'set COMFYUI_DIR to your ComfyUI folder, or set COMFYUI_URL=http://127.0.0.1:8188 to attach to a ComfyUI that is already running';
   if (stats === undefined) {
-    throw new ConfigError(`COMFYUI_DIR=${JSON.stringify(dir)} does not exist: no ComfyUI to boot`, { hint: fix, context: { variable: 'COMFYUI_DIR', value: dir } });
+    throw new ConfigError(`COMFYUI_DIR=${JSON.stringify(dir)} does not exist: no ComfyUI to boot`, {
+      hint: fix,
+      context: { variable: 'COMFYUI_DIR', value: dir },
+    });
   }
   if (!stats.isDirectory()) {
     throw new ConfigError(`COMFYUI_DIR=${JSON.stringify(dir)} is a file, not a folder`, { hint: fix, context: { variable: 'COMFYUI_DIR', value: dir } });

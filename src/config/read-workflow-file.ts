@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from '../errors';
-import { sanitizeLine } from '../text/sanitize';
-import type { CustomWorkflow, WorkflowGraph } from './gate-config';
+import { ConfigError } from '../errors.ts';
+import { sanitizeLine } from '../text/sanitize.ts';
+import type { CustomWorkflow, WorkflowGraph } from './gate-config.ts';
 
 /** A workflow bigger than this is not a workflow someone exported: refuse it before reading it. */
 export const MAX_WORKFLOW_BYTES = 5 * 1024 * 1024;
@@ -25,12 +25,21 @@ const workflowSchema = z.record(
 /** Reads and checks the GATE_WORKFLOW file: an API-format workflow, at most 5 MB, links that point at its own nodes. */
 export function readWorkflowFile(path: string): CustomWorkflow {
   const fail = (what: string, hint = EXPORT_HINT, cause?: unknown): never => {
-    throw new ConfigError(`GATE_WORKFLOW=${JSON.stringify(path)} ${what}`, { hint, context: { variable: 'GATE_WORKFLOW', value: path }, ...(cause === undefined ? {} : { cause }) });
+    throw new ConfigError(`GATE_WORKFLOW=${JSON.stringify(path)} ${what}`, {
+      hint,
+      context: { variable: 'GATE_WORKFLOW', value: path },
+      ...(cause === undefined ? {} : { cause }),
+    });
   };
   const stats = statSync(path, { throwIfNoEntry: false });
-  if (stats === undefined) return fail('does not exist', 'set GATE_WORKFLOW to the path of a workflow exported with Workflow → Export (API), or unset it to run the plan’s workflow');
+  if (stats === undefined)
+    return fail('does not exist', 'set GATE_WORKFLOW to the path of a workflow exported with Workflow → Export (API), or unset it to run the plan’s workflow');
   if (!stats.isFile()) return fail('is not a file', 'set GATE_WORKFLOW to the workflow’s .json file, not its folder');
-  if (stats.size > MAX_WORKFLOW_BYTES) return fail(`is ${stats.size} bytes: more than the ${MAX_WORKFLOW_BYTES} bytes (5 MB) a workflow may have`, 'check the path: an exported workflow is a few kilobytes');
+  if (stats.size > MAX_WORKFLOW_BYTES)
+    return fail(
+      `is ${stats.size} bytes: more than the ${MAX_WORKFLOW_BYTES} bytes (5 MB) a workflow may have`,
+      'check the path: an exported workflow is a few kilobytes',
+    );
   let bytes: Buffer;
   let raw: unknown;
   try {
@@ -49,7 +58,8 @@ export function readWorkflowFile(path: string): CustomWorkflow {
   const parsed = workflowSchema.safeParse(raw);
   if (!parsed.success) return fail(`is not an API-format workflow: ${formatIssues(parsed.error.issues)}`);
   const problems = getGraphProblems(parsed.data);
-  if (problems.length > 0) return fail(`is not a complete workflow: ${problems.slice(0, MAX_ISSUES).join('; ')}`, 'export the workflow again with Workflow → Export (API)');
+  if (problems.length > 0)
+    return fail(`is not a complete workflow: ${problems.slice(0, MAX_ISSUES).join('; ')}`, 'export the workflow again with Workflow → Export (API)');
   return { path, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length, graph: parsed.data };
 }
 
@@ -66,7 +76,9 @@ function getGraphProblems(graph: WorkflowGraph): string[] {
     Object.entries(node.inputs).flatMap(([input, value]) => {
       // A link is ["<node id>", <output index>]; it must point at a node of this workflow.
       if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || !Number.isInteger(value[1])) return [];
-      return value[0] in graph ? [] : [`node ${sanitizeLine(id, 40)} input ${sanitizeLine(input, 40)} links to node ${sanitizeLine(value[0], 40)}, which is not in the workflow`];
+      return value[0] in graph
+        ? []
+        : [`node ${sanitizeLine(id, 40)} input ${sanitizeLine(input, 40)} links to node ${sanitizeLine(value[0], 40)}, which is not in the workflow`];
     }),
   );
 }

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors';
+import { ConfigError } from '../errors.ts';
 
 /**
  * Variables with the gate's prefixes that are not settings but are still expected: the project's

@@ -1,5 +1,5 @@
-import { sanitizeLine } from '../text/sanitize';
-import type { Evidence, Finding, FindingId, LogLine, Severity } from './finding';
+import { sanitizeLine } from '../text/sanitize.ts';
+import type { Evidence, Finding, FindingId, LogLine, Severity } from './finding.ts';
 
 /** Evidence lines kept per finding; the rest are counted in `more`. */
 export const MAX_EVIDENCE = 5;

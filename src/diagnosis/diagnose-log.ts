@@ -1,12 +1,12 @@
-import type { DiagnosisRule, Finding, Severity } from './finding';
-import { splitLogLines } from './log-lines';
-import { findRunningOnCpu, findX86Python } from './rules/cpu-rules';
-import { findCudaOnlyCode, findMpsUnavailable, findPlaceholderStorage } from './rules/device-error-rules';
-import { findHealthyMps, findVersions } from './rules/info-rules';
-import { findUnsupportedDtype } from './rules/mps-dtype-rule';
-import { findMpsOutOfMemory } from './rules/mps-memory-rule';
-import { findOpFallback, findOpNotImplemented } from './rules/mps-op-rules';
-import { findFp32Forced, findLowVramMode } from './rules/settings-rules';
+import type { DiagnosisRule, Finding, Severity } from './finding.ts';
+import { splitLogLines } from './log-lines.ts';
+import { findRunningOnCpu, findX86Python } from './rules/cpu-rules.ts';
+import { findCudaOnlyCode, findMpsUnavailable, findPlaceholderStorage } from './rules/device-error-rules.ts';
+import { findHealthyMps, findVersions } from './rules/info-rules.ts';
+import { findUnsupportedDtype } from './rules/mps-dtype-rule.ts';
+import { findMpsOutOfMemory } from './rules/mps-memory-rule.ts';
+import { findOpFallback, findOpNotImplemented } from './rules/mps-op-rules.ts';
+import { findFp32Forced, findLowVramMode } from './rules/settings-rules.ts';
 
 /** Every rule, in the order findings of the same severity are listed. */
 export const RULES: readonly DiagnosisRule[] = [

@@ -1,4 +1,4 @@
-import type { Finding } from './finding';
+import type { Finding } from './finding.ts';
 
 // Findings for a terminal and for JSON. Everything taken from the log was sanitised when the
 // finding was made; the words around it are the gate's own.

@@ -1,4 +1,4 @@
-import type { LogLine } from './finding';
+import type { LogLine } from './finding.ts';
 
 // A flag counts only where ComfyUI was launched: a `main.py …` command line, the System Information
 // `Arguments` item or table row, `/system_stats` argv, or `comfy launch`. ComfyUI's own hints

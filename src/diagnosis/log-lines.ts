@@ -1,5 +1,5 @@
-import type { LogLine } from './finding';
-import { stripPrefix } from './strip-prefix';
+import type { LogLine } from './finding.ts';
+import { stripPrefix } from './strip-prefix.ts';
 
 /**
  * Rules read this much of each line. Real messages are far shorter (the longest MPS error is about

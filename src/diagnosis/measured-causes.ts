@@ -1,5 +1,5 @@
-import { sanitizeLine } from '../text/sanitize';
-import type { Finding } from './finding';
+import { sanitizeLine } from '../text/sanitize.ts';
+import type { Finding } from './finding.ts';
 
 // Causes measured during the run rather than read from a log: macOS swapping while the model
 // generates, and the CPU speed limited by heat. Parsers take the tools' real output; the judges

@@ -1,5 +1,5 @@
-import type { CommandResult } from '../processes/run-command';
-import { sanitizeLine } from '../text/sanitize';
+import type { CommandResult } from '../processes/run-command.ts';
+import { sanitizeLine } from '../text/sanitize.ts';
 
 /**
  * Why a command did not succeed, in one line that starts with `label`; undefined when it exited 0.

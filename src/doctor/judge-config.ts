@@ -1,7 +1,7 @@
-import { PLAN_DEFAULTS } from '../config/defaults';
-import type { ConfigError } from '../errors';
-import { sanitizeLine } from '../text/sanitize';
-import { fail, type DoctorCheck } from './doctor-check';
+import { PLAN_DEFAULTS } from '../config/defaults.ts';
+import type { ConfigError } from '../errors.ts';
+import { sanitizeLine } from '../text/sanitize.ts';
+import { fail, type DoctorCheck } from './doctor-check.ts';
 
 /**
  * A configuration loadConfig refused, as the line it concerns: the ComfyUI folder, the Python, or

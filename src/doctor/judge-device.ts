@@ -1,7 +1,7 @@
-import { fail, ok, warn, type DoctorCheck } from './doctor-check';
-import type { DeviceType } from '../config/env-schema';
-import type { PythonProbe } from './python-probe';
-import type { MachineReading } from './read-machine';
+import { fail, ok, warn, type DoctorCheck } from './doctor-check.ts';
+import type { DeviceType } from '../config/env-schema.ts';
+import type { PythonProbe } from './python-probe.ts';
+import type { MachineReading } from './read-machine.ts';
 
 /** What the device line needs besides the probe. */
 export interface DeviceContext {

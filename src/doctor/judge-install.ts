@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { formatBytes } from '../report/format';
-import { fail, ok, warn, type DoctorCheck } from './doctor-check';
-import type { InstallReading } from './read-install';
+import { formatBytes } from '../report/format.ts';
+import { fail, ok, warn, type DoctorCheck } from './doctor-check.ts';
+import type { InstallReading } from './read-install.ts';
 
 /** Below this much free space a few checkpoints and a day of outputs no longer fit. */
 export const MIN_FREE_DISK_BYTES = 10e9;

@@ -1,5 +1,5 @@
-import type { ServerPlan } from '../config/gate-config';
-import { ok, type DoctorCheck } from './doctor-check';
+import type { ServerPlan } from '../config/gate-config.ts';
+import { ok, type DoctorCheck } from './doctor-check.ts';
 
 /** The command the gate would boot ComfyUI with, ready to paste into a shell; none when it attaches. */
 export function judgeLaunch(plan: ServerPlan): DoctorCheck {

@@ -1,6 +1,6 @@
-import type { DeviceType } from '../config/env-schema';
-import { fail, ok, warn, type CheckId, type DoctorCheck } from './doctor-check';
-import type { MachineReading } from './read-machine';
+import type { DeviceType } from '../config/env-schema.ts';
+import { fail, ok, warn, type CheckId, type DoctorCheck } from './doctor-check.ts';
+import type { MachineReading } from './read-machine.ts';
 
 /** The plan's machine: a 16 GB M1 Pro. Less memory makes the model swap and the budget meaningless. */
 export const MIN_MEMORY_BYTES = 16 * 2 ** 30;

@@ -1,6 +1,6 @@
-import type { ServerPlan } from '../config/gate-config';
-import { fail, ok, warn, type DoctorCheck } from './doctor-check';
-import type { PortReading } from './read-port';
+import type { ServerPlan } from '../config/gate-config.ts';
+import { fail, ok, warn, type DoctorCheck } from './doctor-check.ts';
+import type { PortReading } from './read-port.ts';
 
 /** Boot mode: is the port free for the gate's ComfyUI? Attach mode: does a ComfyUI answer at COMFYUI_URL? */
 export function judgePort(plan: ServerPlan, reading: PortReading): DoctorCheck {

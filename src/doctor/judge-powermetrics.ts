@@ -1,7 +1,7 @@
-import type { DeviceType, SamplerChoice } from '../config/env-schema';
-import { fail, ok, warn, type DoctorCheck } from './doctor-check';
-import { notAMac } from './judge-machine';
-import type { PowermetricsReading } from './read-powermetrics';
+import type { DeviceType, SamplerChoice } from '../config/env-schema.ts';
+import { fail, ok, warn, type DoctorCheck } from './doctor-check.ts';
+import { notAMac } from './judge-machine.ts';
+import type { PowermetricsReading } from './read-powermetrics.ts';
 
 /** What decides whether the gate will want powermetrics. */
 export interface PowermetricsContext {

@@ -1,8 +1,8 @@
-import type { DeviceType } from '../config/env-schema';
-import { fail, ok, warn, type DoctorCheck } from './doctor-check';
-import { getDeviceName, judgeDevice, type DeviceContext } from './judge-device';
-import type { PythonProbe, PythonReading } from './python-probe';
-import type { MachineReading } from './read-machine';
+import type { DeviceType } from '../config/env-schema.ts';
+import { fail, ok, warn, type DoctorCheck } from './doctor-check.ts';
+import { getDeviceName, judgeDevice, type DeviceContext } from './judge-device.ts';
+import type { PythonProbe, PythonReading } from './python-probe.ts';
+import type { MachineReading } from './read-machine.ts';
 
 /** What the Python checks compare the probe with. */
 export interface PythonContext extends DeviceContext {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { sanitizeLine } from '../text/sanitize';
-import { getLastLine } from './describe-command';
+import { sanitizeLine } from '../text/sanitize.ts';
+import { getLastLine } from './describe-command.ts';
 
 /** The first line of the probe script; the fake venv python recognises the probe by it. */
 export const PROBE_MARKER = '# comfyui-gate doctor probe';

@@ -1,6 +1,6 @@
 import { readFile, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sanitizeLine } from '../text/sanitize';
+import { sanitizeLine } from '../text/sanitize.ts';
 
 /** What is on disk in the ComfyUI folder. */
 export interface InstallReading {

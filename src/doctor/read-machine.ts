@@ -1,7 +1,7 @@
 import { totalmem } from 'node:os';
-import { runCommand } from '../processes/run-command';
-import { sanitizeLine } from '../text/sanitize';
-import { describeCommandFailure } from './describe-command';
+import { runCommand } from '../processes/run-command.ts';
+import { sanitizeLine } from '../text/sanitize.ts';
+import { describeCommandFailure } from './describe-command.ts';
 
 const TOOL_TIMEOUT_MS = 3000;
 

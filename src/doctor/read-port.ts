@@ -1,6 +1,6 @@
 import { get } from 'node:http';
 import { createConnection } from 'node:net';
-import { sanitizeLine } from '../text/sanitize';
+import { sanitizeLine } from '../text/sanitize.ts';
 
 /** How long a connect, and then a /system_stats answer, may take on loopback before the port counts as held by something odd. */
 export const PORT_TIMEOUT_MS = 1000;

@@ -1,5 +1,5 @@
-import { runCommand } from '../processes/run-command';
-import { describeCommandFailure } from './describe-command';
+import { runCommand } from '../processes/run-command.ts';
+import { describeCommandFailure } from './describe-command.ts';
 
 /** One 100 ms sample plus start-up; a prompt for a password would never end, but `-n` forbids one. */
 const POWERMETRICS_TIMEOUT_MS = 5000;

@@ -1,6 +1,6 @@
-import { runCommand } from '../processes/run-command';
-import { describeCommandFailure } from './describe-command';
-import { parsePythonProbe, PROBE_SCRIPT, type PythonReading } from './python-probe';
+import { runCommand } from '../processes/run-command.ts';
+import { describeCommandFailure } from './describe-command.ts';
+import { parsePythonProbe, PROBE_SCRIPT, type PythonReading } from './python-probe.ts';
 
 /** Importing torch takes seconds on a cold disk; a probe still running after this is stuck. */
 export const PYTHON_PROBE_TIMEOUT_MS = 20_000;

@@ -1,4 +1,4 @@
-import type { DoctorCheck } from './doctor-check';
+import type { DoctorCheck } from './doctor-check.ts';
 
 /** One line per check (`STATUS  name  found → fix`), then a count of each status. */
 export function renderDoctorText(checks: readonly DoctorCheck[]): string {

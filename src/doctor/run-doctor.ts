@@ -1,21 +1,21 @@
 import { userInfo } from 'node:os';
-import { PLAN_DEFAULTS } from '../config/defaults';
-import type { GateConfig } from '../config/gate-config';
-import { loadConfig } from '../config/load-config';
-import { ConfigError } from '../errors';
-import type { DoctorCheck } from './doctor-check';
-import { judgeConfigError } from './judge-config';
-import { judgeCheckpoint, judgeDisk, judgeFolder, judgeVersion } from './judge-install';
-import { judgeLaunch } from './judge-launch';
-import { judgeChip, judgeMacos, judgeMemory } from './judge-machine';
-import { judgePort } from './judge-port';
-import { isPowermetricsWanted, judgePowermetrics, type PowermetricsContext } from './judge-powermetrics';
-import { judgeAttachedPython, judgePythonChecks } from './judge-python';
-import { readInstall } from './read-install';
-import { readMachine, type MachineReading } from './read-machine';
-import { readPort, readUrl } from './read-port';
-import { readPowermetrics } from './read-powermetrics';
-import { readPython } from './read-python';
+import { PLAN_DEFAULTS } from '../config/defaults.ts';
+import type { GateConfig } from '../config/gate-config.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { ConfigError } from '../errors.ts';
+import type { DoctorCheck } from './doctor-check.ts';
+import { judgeConfigError } from './judge-config.ts';
+import { judgeCheckpoint, judgeDisk, judgeFolder, judgeVersion } from './judge-install.ts';
+import { judgeLaunch } from './judge-launch.ts';
+import { judgeChip, judgeMacos, judgeMemory } from './judge-machine.ts';
+import { judgePort } from './judge-port.ts';
+import { isPowermetricsWanted, judgePowermetrics, type PowermetricsContext } from './judge-powermetrics.ts';
+import { judgeAttachedPython, judgePythonChecks } from './judge-python.ts';
+import { readInstall } from './read-install.ts';
+import { readMachine, type MachineReading } from './read-machine.ts';
+import { readPort, readUrl } from './read-port.ts';
+import { readPowermetrics } from './read-powermetrics.ts';
+import { readPython } from './read-python.ts';
 
 export interface DoctorOptions {
   readonly cwd?: string;

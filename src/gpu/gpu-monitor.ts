@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
-import type { GateConfig } from '../config/gate-config';
-import type { GpuSampler } from './gpu-sampler';
-import { startIoreg, startMacmon, startNvidiaSmi, startPowermetrics, type SamplerStart } from './samplers';
+import type { GateConfig } from '../config/gate-config.ts';
+import type { GpuSampler } from './gpu-sampler.ts';
+import { startIoreg, startMacmon, startNvidiaSmi, startPowermetrics, type SamplerStart } from './samplers.ts';
 
 export type MonitorStart =
   | { readonly kind: 'running'; readonly sampler: GpuSampler; readonly reason: string }
@@ -24,7 +24,11 @@ export interface MonitorOptions {
 const FIRST_SAMPLE_GRACE_MS = 3000;
 
 /** Picks and starts the GPU sampler for this run: the configured one, or the best that works here. */
-export async function startGpuMonitor(config: GateConfig, reportDir: string, { isRoot = process.getuid?.() === 0 }: MonitorOptions = {}): Promise<MonitorStart> {
+export async function startGpuMonitor(
+  config: GateConfig,
+  reportDir: string,
+  { isRoot = process.getuid?.() === 0 }: MonitorOptions = {},
+): Promise<MonitorStart> {
   const { sampler: choice, intervalMs } = config.gpu;
   if (config.skip.includes('gpu')) return { kind: 'skipped', reason: `SKIPPED by configuration (GATE_SKIP=${config.skip.join(',')})` };
   if (choice === 'none') {

@@ -1,12 +1,11 @@
-import { GateError } from '../errors';
-import type { GateErrorOptions } from '../errors';
+import { GateError } from '../errors.ts';
+import type { GateErrorOptions } from '../errors.ts';
 
 /** The outputs the parsers read, each with the command line that produces what they expect. */
 export const GPU_OUTPUT_COMMANDS = {
   'powermetrics-plist': 'sudo powermetrics --samplers gpu_power -i 1000 -f plist',
   ioreg: 'ioreg -r -d 1 -w 0 -c IOAccelerator',
-  'nvidia-smi-csv':
-    'nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used,power.draw,clocks.sm --format=csv,noheader,nounits -lms 200',
+  'nvidia-smi-csv': 'nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used,power.draw,clocks.sm --format=csv,noheader,nounits -lms 200',
   macmon: 'macmon pipe -i 1000',
 } as const;
 
@@ -34,12 +33,7 @@ export function getExcerpt(input: string): string {
 }
 
 /** Builds the error for `problem` in `input`: the message quotes the input, the hint names the command expected. */
-export function createGpuParseError(
-  format: GpuOutputFormat,
-  problem: string,
-  input: string,
-  { advice, cause }: GpuParseErrorDetails = {},
-): GpuParseError {
+export function createGpuParseError(format: GpuOutputFormat, problem: string, input: string, { advice, cause }: GpuParseErrorDetails = {}): GpuParseError {
   const command = GPU_OUTPUT_COMMANDS[format];
   const where = input.trim() === '' ? `the input is empty (${getExcerpt(input)})` : `the input starts with ${getExcerpt(input)}`;
   const expected = `Expected the output of \`${command}\`.`;
@@ -51,12 +45,7 @@ export function createGpuParseError(
 }
 
 /** Checks a busy share read from `input`; out-of-range values mean the parser misread the output. */
-export function validatePercent(
-  format: GpuOutputFormat,
-  name: string,
-  value: number,
-  input: string,
-): number {
+export function validatePercent(format: GpuOutputFormat, name: string, value: number, input: string): number {
   if (!Number.isFinite(value) || value < 0 || value > 100) {
     throw createGpuParseError(format, `${name} is ${value}, outside 0..100`, input);
   }

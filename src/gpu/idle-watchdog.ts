@@ -1,4 +1,4 @@
-import type { GpuSample } from './gpu-sample';
+import type { GpuSample } from './gpu-sample.ts';
 
 export interface IdleWatchdogOptions {
   /** Epoch ms the prompt was queued; the idle time counts from here. */

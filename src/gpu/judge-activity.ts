@@ -1,4 +1,4 @@
-import type { GpuSample } from './gpu-sample';
+import type { GpuSample } from './gpu-sample.ts';
 
 export interface ActivityJudgement {
   readonly history: 'active' | 'flat' | 'unknown';

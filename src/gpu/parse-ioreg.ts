@@ -1,6 +1,6 @@
-import { createGpuParseError, validatePercent } from './gpu-parse-error';
-import { bytesToMiB } from './gpu-sample';
-import type { GpuSample } from './gpu-sample';
+import { createGpuParseError, validatePercent } from './gpu-parse-error.ts';
+import { bytesToMiB } from './gpu-sample.ts';
+import type { GpuSample } from './gpu-sample.ts';
 
 /** An ioreg reading, with the accelerator it came from and its other busy shares. */
 export interface IoregSample extends GpuSample {

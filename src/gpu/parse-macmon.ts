@@ -1,6 +1,6 @@
-import { createGpuParseError, validatePercent } from './gpu-parse-error';
-import { removeFloatNoise } from './gpu-sample';
-import type { GpuSample } from './gpu-sample';
+import { createGpuParseError, validatePercent } from './gpu-parse-error.ts';
+import { removeFloatNoise } from './gpu-sample.ts';
+import type { GpuSample } from './gpu-sample.ts';
 
 /**
  * What macmon's busy share measures. Up to v0.7 the only figure is `gpu_usage[1]`, which is
@@ -26,7 +26,7 @@ export function parseMacmonLine(line: string, receivedAt: number): MacmonSample 
     throw createGpuParseError('macmon', 'macmon line is not a JSON object', line);
   }
   const record = raw as Record<string, unknown>;
-  const usage = readUsage(record['gpu_usage'], line);
+  const usage = readUsage(record.gpu_usage, line);
   const activeRatio = readNumber(record, 'gpu_active_ratio', line);
   const ratio = activeRatio ?? usage?.ratio;
   if (ratio === undefined) {
@@ -35,8 +35,13 @@ export function parseMacmonLine(line: string, receivedAt: number): MacmonSample 
   const frequencyMHz = readNumber(record, 'gpu_freq_mhz', line) ?? usage?.frequencyMHz;
   const powerW = readNumber(record, 'gpu_power', line);
   return {
-    at: readTimestamp(record['timestamp'], receivedAt, line),
-    activePercent: validatePercent('macmon', activeRatio === undefined ? 'gpu_usage ratio × 100' : 'gpu_active_ratio × 100', removeFloatNoise(ratio * 100), line),
+    at: readTimestamp(record.timestamp, receivedAt, line),
+    activePercent: validatePercent(
+      'macmon',
+      activeRatio === undefined ? 'gpu_usage ratio × 100' : 'gpu_active_ratio × 100',
+      removeFloatNoise(ratio * 100),
+      line,
+    ),
     activeMeasure: activeRatio === undefined ? 'frequency-scaled' : 'active-residency',
     ...(frequencyMHz === undefined ? {} : { frequencyMHz }),
     ...(powerW === undefined ? {} : { powerW }),

@@ -1,5 +1,5 @@
-import { createGpuParseError, validatePercent } from './gpu-parse-error';
-import type { GpuSample } from './gpu-sample';
+import { createGpuParseError, validatePercent } from './gpu-parse-error.ts';
+import type { GpuSample } from './gpu-sample.ts';
 
 /** An nvidia-smi reading of one GPU. */
 export interface NvidiaSmiSample extends GpuSample {

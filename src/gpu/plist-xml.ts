@@ -158,6 +158,9 @@ function decodeEntities(text: string): string {
 }
 
 function unexpected(token: Token, expected: string): SyntaxError {
-  const found = token.kind === 'text' ? `text "${token.text.trim().slice(0, 20)}"` : `<${token.kind === 'close' ? '/' : ''}${token.name}${token.kind === 'empty' ? '/' : ''}>`;
+  const found =
+    token.kind === 'text'
+      ? `text "${token.text.trim().slice(0, 20)}"`
+      : `<${token.kind === 'close' ? '/' : ''}${token.name}${token.kind === 'empty' ? '/' : ''}>`;
   return new SyntaxError(`expected ${expected} at offset ${token.offset}, found ${found}`);
 }

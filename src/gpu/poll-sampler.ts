@@ -1,7 +1,7 @@
 import { execa } from 'execa';
-import type { GpuSample } from './gpu-sample';
-import type { GpuSampler, SamplerName } from './gpu-sampler';
-import { GpuSamplerError } from './sampler-errors';
+import type { GpuSample } from './gpu-sample.ts';
+import type { GpuSampler, SamplerName } from './gpu-sampler.ts';
+import { GpuSamplerError } from './sampler-errors.ts';
 
 export interface PollSamplerOptions {
   readonly name: SamplerName;
@@ -31,10 +31,13 @@ export function startPollSampler({ name, file, args, intervalMs, parse }: PollSa
     if (!running) return;
     try {
       if (result.exitCode !== 0) {
-        throw new GpuSamplerError(`${command} failed with ${result.failed && result.exitCode === undefined ? result.shortMessage : `exit code ${result.exitCode}`}: ${result.stderr.trim().slice(0, 200)}`, {
-          hint: `run \`${command}\` by hand to see why`,
-          context: { command },
-        });
+        throw new GpuSamplerError(
+          `${command} failed with ${result.failed && result.exitCode === undefined ? result.shortMessage : `exit code ${result.exitCode}`}: ${result.stderr.trim().slice(0, 200)}`,
+          {
+            hint: `run \`${command}\` by hand to see why`,
+            context: { command },
+          },
+        );
       }
       const sample = parse(result.stdout, Date.now());
       collected.push(sample);

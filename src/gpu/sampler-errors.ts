@@ -1,4 +1,4 @@
-import { GateError, type GateErrorOptions } from '../errors';
+import { GateError, type GateErrorOptions } from '../errors.ts';
 
 /** A GPU sampler could not start, or stopped in the middle of a run. */
 export class GpuSamplerError extends GateError {

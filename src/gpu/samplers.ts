@@ -1,10 +1,10 @@
-import type { GpuSampler } from './gpu-sampler';
-import { parseIoreg } from './parse-ioreg';
-import { parseMacmonLine } from './parse-macmon';
-import { createNvidiaSmiCsvLineParser } from './parse-nvidia-smi';
-import { createPowermetricsPlistSplitter, parsePowermetricsPlistRecord } from './parse-powermetrics-plist';
-import { startPollSampler } from './poll-sampler';
-import { startStreamSampler } from './stream-sampler';
+import type { GpuSampler } from './gpu-sampler.ts';
+import { parseIoreg } from './parse-ioreg.ts';
+import { parseMacmonLine } from './parse-macmon.ts';
+import { createNvidiaSmiCsvLineParser } from './parse-nvidia-smi.ts';
+import { createPowermetricsPlistSplitter, parsePowermetricsPlistRecord } from './parse-powermetrics-plist.ts';
+import { startPollSampler } from './poll-sampler.ts';
+import { startStreamSampler } from './stream-sampler.ts';
 
 const NVIDIA_FIELDS = ['timestamp', 'utilization.gpu', 'memory.used', 'power.draw'] as const;
 

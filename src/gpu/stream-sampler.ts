@@ -1,11 +1,11 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
-import { registerChild, unregisterChild } from '../processes/child-registry';
-import { stopGroup } from '../processes/process-group';
-import type { GpuSample, RecordSplitter } from './gpu-sample';
-import type { GpuSampler, SamplerName } from './gpu-sampler';
-import { GpuSamplerError } from './sampler-errors';
+import { registerChild, unregisterChild } from '../processes/child-registry.ts';
+import { stopGroup } from '../processes/process-group.ts';
+import type { GpuSample, RecordSplitter } from './gpu-sample.ts';
+import type { GpuSampler, SamplerName } from './gpu-sampler.ts';
+import { GpuSamplerError } from './sampler-errors.ts';
 
 const STOP_GRACE_MS = 1000;
 const STDERR_KEEP = 2000;
@@ -68,7 +68,9 @@ export function startStreamSampler(options: StreamSamplerOptions): GpuSampler {
   if (child.stdout !== null) readRecords(child.stdout, records, onRecord);
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_KEEP)));
-  child.on('error', (error) => fail(new GpuSamplerError(`${name} could not be started: ${error.message}`, { hint: `is ${file} installed and on PATH?`, context: { command } })));
+  child.on('error', (error) =>
+    fail(new GpuSamplerError(`${name} could not be started: ${error.message}`, { hint: `is ${file} installed and on PATH?`, context: { command } })),
+  );
   // 'close', not 'exit': by then stdout and stderr are drained, so the message has all the tool said.
   child.on('close', (code, signal) => {
     if (pid !== undefined) unregisterChild(reportDir, pid);

@@ -3,14 +3,14 @@
 // tEXt chunks (ComfyUI's `prompt` and `workflow`), which pngjs drops.
 import { convertIndexedToRgb, decode } from 'fast-png';
 import type { DecodedPng as LibraryPng } from 'fast-png';
-import { PngDecodeError } from './errors';
-import { readPngHeader } from './png-header';
-import type { PngBitDepth, PngColorType, PngHeader } from './png-header';
-import { validateImageData } from './png-image-data';
-import { validateDeclaredSize, validateFileSize } from './png-limits';
-import type { PngCheckOptions } from './png-limits';
+import { PngDecodeError } from './errors.ts';
+import { readPngHeader } from './png-header.ts';
+import type { PngBitDepth, PngColorType, PngHeader } from './png-header.ts';
+import { validateImageData } from './png-image-data.ts';
+import { validateDeclaredSize, validateFileSize } from './png-limits.ts';
+import type { PngCheckOptions } from './png-limits.ts';
 
-export type { PngBitDepth, PngColorType } from './png-header';
+export type { PngBitDepth, PngColorType } from './png-header.ts';
 
 /** A decoded image: samples row by row, pixel by pixel, channel by channel. */
 export interface DecodedPng {

@@ -1,12 +1,7 @@
-import { GateError } from '../errors';
-import type { GateErrorOptions } from '../errors';
+import { GateError } from '../errors.ts';
+import type { GateErrorOptions } from '../errors.ts';
 
-export type PngErrorCode =
-  | 'PNG_NOT_PNG'
-  | 'PNG_TRUNCATED'
-  | 'PNG_CRC_MISMATCH'
-  | 'PNG_MALFORMED'
-  | 'PNG_TOO_LARGE';
+export type PngErrorCode = 'PNG_NOT_PNG' | 'PNG_TRUNCATED' | 'PNG_CRC_MISMATCH' | 'PNG_MALFORMED' | 'PNG_TOO_LARGE';
 
 /** Bytes that are not a usable PNG, or a PNG too large to be decoded safely. */
 export class PngDecodeError extends GateError {

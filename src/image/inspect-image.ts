@@ -1,9 +1,9 @@
-import { decodePng } from './decode-png';
-import type { DecodedPng, PngBitDepth, PngColorType } from './decode-png';
-import { ImageCheckError } from './errors';
-import type { ExpectedImage, PngCheckOptions } from './png-limits';
+import { decodePng } from './decode-png.ts';
+import type { DecodedPng, PngBitDepth, PngColorType } from './decode-png.ts';
+import { ImageCheckError } from './errors.ts';
+import type { ExpectedImage, PngCheckOptions } from './png-limits.ts';
 
-export type { ExpectedImage, PngCheckOptions } from './png-limits';
+export type { ExpectedImage, PngCheckOptions } from './png-limits.ts';
 
 /** Below this mean luma (0-255) every pixel is, for the eye, black. */
 export const BLANK_MEAN_LUMA = 2;
@@ -57,9 +57,7 @@ export function getImageInfo(image: DecodedPng): ImageInfo {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < pixels.length; i += channels) {
-    const luma = hasColor
-      ? (0.299 * pixels[i]! + 0.587 * pixels[i + 1]! + 0.114 * pixels[i + 2]!) * scale
-      : pixels[i]! * scale;
+    const luma = hasColor ? (0.299 * at(pixels, i) + 0.587 * at(pixels, i + 1) + 0.114 * at(pixels, i + 2)) * scale : at(pixels, i) * scale;
     sum += luma;
     sumOfSquares += luma * luma;
     if (luma < min) min = luma;
@@ -119,7 +117,12 @@ function getColorSample(image: DecodedPng, pixelCount: number): { sampledPixels:
   for (let s = 0; s < sampledPixels; s++) {
     const i = Math.floor((s * pixelCount) / sampledPixels) * channels;
     // Three 16-bit channels fit in 48 bits, well inside a double's exact integers.
-    colors.add(channels >= 3 ? (pixels[i]! * base + pixels[i + 1]!) * base + pixels[i + 2]! : pixels[i]!);
+    colors.add(channels >= 3 ? (at(pixels, i) * base + at(pixels, i + 1)) * base + at(pixels, i + 2) : at(pixels, i));
   }
   return { sampledPixels, distinctColorsInSample: colors.size };
+}
+
+/** A sample of the decoded pixels; the loops stay inside the buffer, so a miss is a bug and reads 0. */
+function at(pixels: ArrayLike<number>, index: number): number {
+  return pixels[index] ?? 0;
 }

@@ -1,4 +1,4 @@
-import { PngDecodeError } from './errors';
+import { PngDecodeError } from './errors.ts';
 
 export type PngColorType = 0 | 2 | 3 | 4 | 6;
 export type PngBitDepth = 1 | 2 | 4 | 8 | 16;
@@ -55,7 +55,15 @@ export function getRawByteLength(header: PngHeader): number {
   const rowBytes = (width: number) => Math.ceil((width * bitsPerPixel) / 8) + 1;
   if (!header.interlaced) return header.height * rowBytes(header.width);
   // Adam7: pass p takes every stepX-th column from startX and every stepY-th row from startY.
-  const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] as const;
+  const passes = [
+    [0, 0, 8, 8],
+    [4, 0, 8, 8],
+    [0, 4, 4, 8],
+    [2, 0, 4, 4],
+    [0, 2, 2, 4],
+    [1, 0, 2, 2],
+    [0, 1, 1, 2],
+  ] as const;
   let total = 0;
   for (const [startX, startY, stepX, stepY] of passes) {
     const passWidth = Math.ceil((header.width - startX) / stepX);

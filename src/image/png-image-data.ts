@@ -1,7 +1,7 @@
 import { crc32, inflateSync } from 'node:zlib';
-import { PngDecodeError } from './errors';
-import { getRawByteLength, PNG_SIGNATURE } from './png-header';
-import type { PngHeader } from './png-header';
+import { PngDecodeError } from './errors.ts';
+import { getRawByteLength, PNG_SIGNATURE } from './png-header.ts';
+import type { PngHeader } from './png-header.ts';
 
 // fast-png inflates every IDAT byte it is given, however many the header allows; a 512x512 header
 // over a stream of zeros would still fill memory. So the stream is first inflated here by zlib,
@@ -24,7 +24,10 @@ export function validateImageData(buffer: Uint8Array, header: PngHeader): void {
       throw malformed(`its image data inflates to more than the ${expectedBytes} bytes its ${size} header declares`, error);
     }
     if (code === 'Z_BUF_ERROR') {
-      throw new PngDecodeError('PNG_TRUNCATED', 'PNG is truncated: its compressed image data ends before the zlib stream does', { hint: REFETCH_HINT, cause: error });
+      throw new PngDecodeError('PNG_TRUNCATED', 'PNG is truncated: its compressed image data ends before the zlib stream does', {
+        hint: REFETCH_HINT,
+        cause: error,
+      });
     }
     throw malformed(`its image data does not inflate: ${(error as Error).message}`, error);
   }
@@ -49,10 +52,14 @@ function readCompressedData(buffer: Uint8Array): Buffer {
     const stored = view.getUint32(crcOffset);
     const actual = crc32(buffer.subarray(offset + 4, crcOffset));
     if (stored !== actual) {
-      throw new PngDecodeError('PNG_CRC_MISMATCH', `PNG chunk ${type} at byte ${offset} is corrupt: its CRC is ${toHex32(stored)} but its contents give ${toHex32(actual)}`, {
-        hint: REFETCH_HINT,
-        context: { chunk: type, offset },
-      });
+      throw new PngDecodeError(
+        'PNG_CRC_MISMATCH',
+        `PNG chunk ${type} at byte ${offset} is corrupt: its CRC is ${toHex32(stored)} but its contents give ${toHex32(actual)}`,
+        {
+          hint: REFETCH_HINT,
+          context: { chunk: type, offset },
+        },
+      );
     }
     if (type === 'IDAT') parts.push(buffer.subarray(offset + 8, crcOffset));
     if (type === 'IEND') {

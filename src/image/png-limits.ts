@@ -1,6 +1,6 @@
-import { ImageCheckError, PngDecodeError } from './errors';
-import { getRawByteLength } from './png-header';
-import type { PngColorType, PngHeader } from './png-header';
+import { ImageCheckError, PngDecodeError } from './errors.ts';
+import { getRawByteLength } from './png-header.ts';
+import type { PngColorType, PngHeader } from './png-header.ts';
 
 /** A generated image is under 1 MB at 512x512; 32 MiB leaves room for any size the plan could ask for. */
 export const MAX_PNG_FILE_BYTES = 32 * 1024 * 1024;

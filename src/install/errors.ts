@@ -1,5 +1,5 @@
-import { GateError } from '../errors';
-import type { GateErrorOptions } from '../errors';
+import { GateError } from '../errors.ts';
+import type { GateErrorOptions } from '../errors.ts';
 
 export type CheckpointErrorCode =
   | 'CHECKPOINT_MISSING'

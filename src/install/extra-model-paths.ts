@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import { sanitizeLine } from '../text/sanitize';
-import { ModelPathsError } from './errors';
+import { sanitizeLine } from '../text/sanitize.ts';
+import { ModelPathsError } from './errors.ts';
 
 /** What `~` and `$VAR` in a base_path expand to; without a home folder `~` stays as written. */
 export interface PathEnvironment {

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { CheckpointError } from './errors';
-import { findFirstModelFile, type ModelFileMatch } from './find-model-file';
-import { COMFYUI_FOLDER, describeDirs, getSearchDirs, type ModelSearchPaths } from './model-search-paths';
+import { CheckpointError } from './errors.ts';
+import { findFirstModelFile, type ModelFileMatch } from './find-model-file.ts';
+import { COMFYUI_FOLDER, describeDirs, getSearchDirs, type ModelSearchPaths } from './model-search-paths.ts';
 
 /**
  * Finds checkpoint `name` where ComfyUI's CheckpointLoaderSimple does: in the first checkpoints

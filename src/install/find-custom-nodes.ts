@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
-import { CustomNodesError } from './errors';
-import { createFinding } from './finding';
-import type { Finding } from './finding';
-import { findNodePack, listFolders } from './find-node-packs';
-import { findModelCandidates, getModelError } from './find-required-models';
-import { COMFYUI_FOLDER, getModelSearchPaths, getSearchDirs, type ModelSearchDir, type ModelSearchPaths } from './model-search-paths';
+import { CustomNodesError } from './errors.ts';
+import { createFinding } from './finding.ts';
+import type { Finding } from './finding.ts';
+import { findNodePack, listFolders } from './find-node-packs.ts';
+import { findModelCandidates, getModelError } from './find-required-models.ts';
+import { COMFYUI_FOLDER, getModelSearchPaths, getSearchDirs, type ModelSearchDir, type ModelSearchPaths } from './model-search-paths.ts';
 
 /** A custom node pack: found when custom_nodes/ has a folder with one of these names, compared case-insensitively. */
 export interface NodePackRequirement {

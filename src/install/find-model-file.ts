@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import type { ModelSearchDir } from './model-search-paths';
+import type { ModelSearchDir } from './model-search-paths.ts';
 
 /** File endings ComfyUI lists as model files (folder_paths.supported_pt_extensions). */
 export const MODEL_EXTENSIONS: readonly string[] = ['.safetensors', '.sft', '.ckpt', '.pt', '.pt2', '.pth', '.bin', '.pkl'];

@@ -1,8 +1,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CustomNodesError } from './errors';
-import type { NodePackRequirement, NodePackStatus } from './find-custom-nodes';
-import { describeDirs, type ModelSearchDir } from './model-search-paths';
+import { CustomNodesError } from './errors.ts';
+import type { NodePackRequirement, NodePackStatus } from './find-custom-nodes.ts';
+import { describeDirs, type ModelSearchDir } from './model-search-paths.ts';
 
 /** A pack's state, and the error that describes it when it is not usable. */
 export interface PackFinding extends NodePackStatus {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { CustomNodesError } from './errors';
-import type { ModelRequirement } from './find-custom-nodes';
-import { findExactFiles, findMatchingModelFiles, type ModelFileMatch } from './find-model-file';
-import { describeDirs, getSearchDirs, type ModelSearchDir, type ModelSearchPaths } from './model-search-paths';
+import { CustomNodesError } from './errors.ts';
+import type { ModelRequirement } from './find-custom-nodes.ts';
+import { findExactFiles, findMatchingModelFiles, type ModelFileMatch } from './find-model-file.ts';
+import { describeDirs, getSearchDirs, type ModelSearchDir, type ModelSearchPaths } from './model-search-paths.ts';
 
 /**
  * Where a path written relative to the ComfyUI folder really is, in ComfyUI's search order:

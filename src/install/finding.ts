@@ -1,4 +1,4 @@
-import type { GateError } from '../errors';
+import type { GateError } from '../errors.ts';
 
 /** One failed check, in the same shape as the error that describes it, so a report can list them all. */
 export interface Finding {

@@ -1,8 +1,8 @@
 import { lstat, readlink, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { runCommand, type CommandResult } from '../processes/run-command';
-import { sanitizeLine } from '../text/sanitize';
-import { KohyaSetupError } from './errors';
+import { runCommand, type CommandResult } from '../processes/run-command.ts';
+import { sanitizeLine } from '../text/sanitize.ts';
+import { KohyaSetupError } from './errors.ts';
 
 /** How long `python --version` may take; a healthy interpreter answers in well under a second. */
 export const PYTHON_VERSION_TIMEOUT_MS = 10_000;

@@ -1,4 +1,4 @@
-import type { ServerPlan } from '../config/gate-config';
+import type { ServerPlan } from '../config/gate-config.ts';
 
 /** The part of GET /system_stats this needs; `argv` is missing on old ComfyUI versions. */
 export interface ServerArgvSource {

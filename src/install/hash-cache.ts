@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { FileHashError } from './errors';
+import { FileHashError } from './errors.ts';
 
 const hashCacheEntrySchema = z.object({
   size: z.number().int().nonnegative(),

@@ -3,8 +3,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { resolve } from 'node:path';
-import { FileHashError } from './errors';
-import { readHashCache, writeHashCacheEntry } from './hash-cache';
+import { FileHashError } from './errors.ts';
+import { readHashCache, writeHashCacheEntry } from './hash-cache.ts';
 
 /** Report progress at least every this many bytes... */
 export const PROGRESS_EVERY_BYTES = 64 * 1024 * 1024;

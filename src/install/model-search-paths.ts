@@ -1,7 +1,7 @@
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { sanitizeLine } from '../text/sanitize';
-import { getModelPathArgs } from './comfy-argv';
-import { parseExtraModelPaths, type PathEnvironment } from './extra-model-paths';
+import { sanitizeLine } from '../text/sanitize.ts';
+import { getModelPathArgs } from './comfy-argv.ts';
+import { parseExtraModelPaths, type PathEnvironment } from './extra-model-paths.ts';
 
 /** A folder ComfyUI searches, and why it does. */
 export interface ModelSearchDir {

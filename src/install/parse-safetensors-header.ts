@@ -1,4 +1,4 @@
-import { CheckpointError } from './errors';
+import { CheckpointError } from './errors.ts';
 
 /** Bytes per element of the safetensors dtypes whose size is whole bytes. */
 export const SAFETENSORS_DTYPE_BYTES: Readonly<Record<string, number>> = {

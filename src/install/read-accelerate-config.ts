@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, isNode, isScalar, parseDocument } from 'yaml';
-import { KohyaSetupError } from './errors';
+import { KohyaSetupError } from './errors.ts';
 
 /** The mixed_precision entry of an accelerate config, as accelerate itself would read it. */
 export interface MixedPrecisionSetting {
@@ -25,9 +25,7 @@ const MIXED_PRECISION_KEY = 'mixed_precision';
 /** Where `accelerate config` writes by default: $HF_HOME/accelerate, else $XDG_CACHE_HOME/huggingface/accelerate, else ~/.cache/huggingface/accelerate. */
 export function getDefaultAccelerateConfigPath(env: Readonly<Record<string, string | undefined>>, homeDir: string): string {
   const expand = (path: string): string => (path === '~' || path.startsWith('~/') ? join(homeDir, path.slice(1)) : path);
-  const hfHome = env['HF_HOME'] !== undefined && env['HF_HOME'] !== ''
-    ? expand(env['HF_HOME'])
-    : join(expand(env['XDG_CACHE_HOME'] || '~/.cache'), 'huggingface');
+  const hfHome = env.HF_HOME !== undefined && env.HF_HOME !== '' ? expand(env.HF_HOME) : join(expand(env.XDG_CACHE_HOME || '~/.cache'), 'huggingface');
   return join(hfHome, 'accelerate', 'default_config.yaml');
 }
 

@@ -1,13 +1,13 @@
 import { lstat, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { GateError } from '../errors';
-import { KohyaSetupError } from './errors';
-import { createFinding } from './finding';
-import type { Finding } from './finding';
-import { getPythonVersion, PYTHON_VERSION_TIMEOUT_MS } from './get-python-version';
-import { getDefaultAccelerateConfigPath, readAccelerateConfig } from './read-accelerate-config';
-import type { MixedPrecisionSetting } from './read-accelerate-config';
+import { GateError } from '../errors.ts';
+import { KohyaSetupError } from './errors.ts';
+import { createFinding } from './finding.ts';
+import type { Finding } from './finding.ts';
+import { getPythonVersion, PYTHON_VERSION_TIMEOUT_MS } from './get-python-version.ts';
+import { getDefaultAccelerateConfigPath, readAccelerateConfig } from './read-accelerate-config.ts';
+import type { MixedPrecisionSetting } from './read-accelerate-config.ts';
 
 export interface KohyaSetupOptions {
   /** Default ~/tools/kohya_ss. */
@@ -51,10 +51,14 @@ export async function readKohyaSetup(options: KohyaSetupOptions = {}): Promise<K
     pythonVersion = await collect(findings, () => getPythonVersion(pythonPath, options.pythonTimeoutMs ?? PYTHON_VERSION_TIMEOUT_MS));
   } else {
     const problem = kohyaKind === 'missing' ? 'does not exist' : 'is not a folder';
-    findings.push(createFinding(new KohyaSetupError('KOHYA_DIR_MISSING', `kohya_ss folder ${kohyaDir} ${problem}`, {
-      hint: 'install kohya_ss there (git clone https://github.com/bmaltais/kohya_ss, then ./setup.sh) or pass its folder',
-      context: { kohyaDir },
-    })));
+    findings.push(
+      createFinding(
+        new KohyaSetupError('KOHYA_DIR_MISSING', `kohya_ss folder ${kohyaDir} ${problem}`, {
+          hint: 'install kohya_ss there (git clone https://github.com/bmaltais/kohya_ss, then ./setup.sh) or pass its folder',
+          context: { kohyaDir },
+        }),
+      ),
+    );
   }
 
   const config = await collect(findings, () => readAccelerateConfig(configPath), ['ACCELERATE_CONFIG_MISSING']);
@@ -73,7 +77,13 @@ export async function readKohyaSetup(options: KohyaSetupOptions = {}): Promise<K
 async function getVenvPython(kohyaDir: string, venvDirs: readonly string[]): Promise<string> {
   const candidates = venvDirs.map((dir) => join(kohyaDir, dir, 'bin', 'python'));
   for (const candidate of candidates) {
-    if (await lstat(candidate).then(() => true, () => false)) return candidate;
+    if (
+      await lstat(candidate).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   return candidates[0] ?? join(kohyaDir, 'venv', 'bin', 'python');
 }
@@ -103,5 +113,8 @@ function mixedPrecisionError(
 }
 
 async function getPathKind(path: string): Promise<'directory' | 'other' | 'missing'> {
-  return stat(path).then((stats) => (stats.isDirectory() ? 'directory' : 'other'), () => 'missing');
+  return stat(path).then(
+    (stats) => (stats.isDirectory() ? 'directory' : 'other'),
+    () => 'missing',
+  );
 }

@@ -1,8 +1,8 @@
 import { open } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { sanitizeLine } from '../text/sanitize';
-import { ModelPathsError } from './errors';
-import { getModelPathsPlan, getModelSearchPaths, type ModelPathsConfigFile, type ModelSearchPaths } from './model-search-paths';
+import { sanitizeLine } from '../text/sanitize.ts';
+import { ModelPathsError } from './errors.ts';
+import { getModelPathsPlan, getModelSearchPaths, type ModelPathsConfigFile, type ModelSearchPaths } from './model-search-paths.ts';
 
 /** An extra_model_paths.yaml is a few hundred bytes; anything near this is not one. */
 export const MAX_MODEL_PATHS_CONFIG_BYTES = 1024 * 1024;

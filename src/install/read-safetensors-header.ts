@@ -1,8 +1,8 @@
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { CheckpointError } from './errors';
-import { getSafetensorsLayout } from './parse-safetensors-header';
-import type { SafetensorsLayout } from './parse-safetensors-header';
+import { CheckpointError } from './errors.ts';
+import { getSafetensorsLayout } from './parse-safetensors-header.ts';
+import type { SafetensorsLayout } from './parse-safetensors-header.ts';
 
 /** The safetensors library refuses headers above 100 MB; so does this reader. */
 export const MAX_SAFETENSORS_HEADER_BYTES = 100_000_000;
@@ -64,9 +64,12 @@ function validateFileSize(path: string, fileBytes: number, expectedBytes: number
 function createHeaderTooLarge(path: string, declared: bigint, prefix: Buffer): CheckpointError {
   const start = prefix.toString('latin1').replace(/[^\x20-\x7e]/g, '.');
   // A huge "length" is almost always other bytes read as one: an HTML page or a pickled .ckpt saved as .safetensors.
-  const looksLike = prefix[0] === 0x3c ? 'an HTML page (a login or error page saved under the model name)'
-    : prefix[0] === 0x50 && prefix[1] === 0x4b ? 'a zip archive (a PyTorch .ckpt/.pt renamed to .safetensors)'
-    : 'not a safetensors file';
+  const looksLike =
+    prefix[0] === 0x3c
+      ? 'an HTML page (a login or error page saved under the model name)'
+      : prefix[0] === 0x50 && prefix[1] === 0x4b
+        ? 'a zip archive (a PyTorch .ckpt/.pt renamed to .safetensors)'
+        : 'not a safetensors file';
   return new CheckpointError(
     'CHECKPOINT_HEADER_TOO_LARGE',
     `${path}: header too large: its first 8 bytes ("${start}") declare a ${declared}-byte JSON header, over the ${MAX_SAFETENSORS_HEADER_BYTES}-byte limit; the file looks like ${looksLike}`,

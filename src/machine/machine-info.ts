@@ -1,7 +1,7 @@
 import { arch, cpus, platform, release, totalmem } from 'node:os';
-import { runCommand } from '../processes/run-command';
-import { sanitizeLine } from '../text/sanitize';
-import type { BenchmarkReport } from '../truths/benchmark-report';
+import { runCommand } from '../processes/run-command.ts';
+import { sanitizeLine } from '../text/sanitize.ts';
+import type { BenchmarkReport } from '../truths/benchmark-report.ts';
 
 export type MachineInfo = BenchmarkReport['machine'];
 

@@ -1,5 +1,5 @@
-import { parseSwapUsage, parseThermal } from '../diagnosis/measured-causes';
-import { runCommand } from '../processes/run-command';
+import { parseSwapUsage, parseThermal } from '../diagnosis/measured-causes.ts';
+import { runCommand } from '../processes/run-command.ts';
 
 const TOOL_TIMEOUT_MS = 2000;
 const TOOL_MAX_OUTPUT_BYTES = 8192;

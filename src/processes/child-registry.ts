@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signalGroup } from './process-group';
-import { getStateDir } from '../run-record/run-state';
+import { signalGroup } from './process-group.ts';
+import { getStateDir } from '../run-record/run-state.ts';
 
 /**
  * Process groups started by spec workers (GPU samplers). The main process kills whatever is

@@ -19,7 +19,9 @@ export interface ProcStat {
 
 /** Numeric entries of /proc: every process there is right now. */
 export function listPids(): number[] {
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
 }
 
 /** /proc/<pid>/stat, parsed; undefined when the process is gone. */

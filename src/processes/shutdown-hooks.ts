@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isGroupAlive, signalGroup } from './process-group';
-import { signalRegisteredChildren } from './child-registry';
+import { isGroupAlive, signalGroup } from './process-group.ts';
+import { signalRegisteredChildren } from './child-registry.ts';
 
 const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 const SIGNAL_GRACE_MS = 2000;

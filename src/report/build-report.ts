@@ -1,9 +1,9 @@
-import { PLAN_DEFAULTS } from '../config/defaults';
-import type { GateConfig } from '../config/gate-config';
-import type { TruthMeasurements } from '../truths/measurements';
-import type { SetupRecord } from '../run-record/run-state';
-import type { BenchmarkReport, TruthId, Verdict } from '../truths/benchmark-report';
-import type { CollectedTruth } from './collect-truths';
+import { PLAN_DEFAULTS } from '../config/defaults.ts';
+import type { GateConfig } from '../config/gate-config.ts';
+import type { TruthMeasurements } from '../truths/measurements.ts';
+import type { SetupRecord } from '../run-record/run-state.ts';
+import type { BenchmarkReport, TruthId, Verdict } from '../truths/benchmark-report.ts';
+import type { CollectedTruth } from './collect-truths.ts';
 
 export interface ReportInputs {
   readonly runId: string;

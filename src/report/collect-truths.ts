@@ -1,9 +1,9 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { TestCase, TestModule } from 'vitest/node';
-import type { TruthMeasurements } from '../truths/measurements';
-import { TRUTH_TITLES } from '../truths/truth-titles';
-import { TRUTH_IDS, type TruthId, type TruthResult } from '../truths/benchmark-report';
-import '../truths/measurements';
+import type { TruthMeasurements } from '../truths/measurements.ts';
+import { TRUTH_TITLES } from '../truths/truth-titles.ts';
+import { TRUTH_IDS, type TruthId, type TruthResult } from '../truths/benchmark-report.ts';
+import '../truths/measurements.ts';
 
 export interface CollectedTruth {
   readonly result: TruthResult;
@@ -59,11 +59,16 @@ export function toCollectedTruth(id: TruthId, test: TestCase | undefined, notRun
 }
 
 function getTruthFromModule(moduleId: string): TruthId | undefined {
-  const name = moduleId.split('/').pop()?.replace(/\.spec\.ts$/, '');
+  const name = moduleId
+    .split('/')
+    .pop()
+    ?.replace(/\.spec\.ts$/, '');
   return (TRUTH_IDS as readonly string[]).includes(name ?? '') ? (name as TruthId) : undefined;
 }
 
 /** Assertion messages carry ANSI colours and expected/received diffs; the report wants the sentence. */
 function cleanMessage(message: string): string {
-  return stripVTControlCharacters(message).replace(/: expected .*$/s, '').trim();
+  return stripVTControlCharacters(message)
+    .replace(/: expected .*$/s, '')
+    .trim();
 }

@@ -1,4 +1,4 @@
-import { escapeXml, markdownText, neutraliseMarkers, sanitizeLines } from '../text/sanitize';
+import { escapeXml, markdownText, neutraliseMarkers, sanitizeLines } from '../text/sanitize.ts';
 
 // Small, pure formatting helpers shared by the report renderers. Every helper that can meet a
 // missing or non-finite value takes the reason to show instead, so no placeholder reaches a report.
@@ -40,7 +40,9 @@ export function formatPercent(value: number | undefined, why: string): string {
 
 /** An integer with thousands separators, e.g. `2,132,625,894`. */
 export function formatInteger(value: number): string {
-  return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(value)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** Decimal gigabytes plus the exact byte count, e.g. `2.13 GB (2,132,625,894 bytes)`. */

@@ -1,14 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
-import { createRunId } from '../run-record/run-id';
-import { readState, type SetupRecord } from '../run-record/run-state';
-import { TRUTH_IDS, type TruthId } from '../truths/benchmark-report';
-import { TRUTH_TITLES } from '../truths/truth-titles';
-import { collectTruths, getTruthId, toCollectedTruth, type CollectedTruth } from './collect-truths';
-import { writeRun, type RunToWrite } from './write-run';
-import { getBasicMachineInfo, getMachineInfo, type MachineInfo } from '../machine/machine-info';
-import type { Finding } from '../diagnosis/finding';
-import { readLogFileDiagnosis, readRunDiagnosis } from './read-run-diagnosis';
+import { createRunId } from '../run-record/run-id.ts';
+import { readState, type SetupRecord } from '../run-record/run-state.ts';
+import { TRUTH_IDS, type TruthId } from '../truths/benchmark-report.ts';
+import { TRUTH_TITLES } from '../truths/truth-titles.ts';
+import { collectTruths, getTruthId, toCollectedTruth, type CollectedTruth } from './collect-truths.ts';
+import { writeRun, type RunToWrite } from './write-run.ts';
+import { getBasicMachineInfo, getMachineInfo, type MachineInfo } from '../machine/machine-info.ts';
+import type { Finding } from '../diagnosis/finding.ts';
+import { readLogFileDiagnosis, readRunDiagnosis } from './read-run-diagnosis.ts';
 
 const NOT_SELECTED = 'not selected in this run';
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

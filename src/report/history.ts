@@ -1,9 +1,9 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getMachineInfo } from '../machine/machine-info';
-import { readState, type SetupRecord } from '../run-record/run-state';
-import { sanitizeLine } from '../text/sanitize';
-import type { BenchmarkReport, HistoryEntry, Regression } from '../truths/benchmark-report';
+import { getMachineInfo } from '../machine/machine-info.ts';
+import { readState, type SetupRecord } from '../run-record/run-state.ts';
+import { sanitizeLine } from '../text/sanitize.ts';
+import type { BenchmarkReport, HistoryEntry, Regression } from '../truths/benchmark-report.ts';
 
 const TREND_LENGTH = 10;
 /** A run this much slower (steps/s) than the best comparable one is a regression. */
@@ -69,7 +69,14 @@ function getComparableParameters(benchmark: ComparableBenchmark): Partial<Histor
   const { workflow } = benchmark;
   const parameters =
     workflow?.source === 'custom'
-      ? { checkpoint: workflow.checkpoint, width: workflow.width, height: workflow.height, steps: workflow.steps, sampler: workflow.sampler, workflowSha256: workflow.sha256 }
+      ? {
+          checkpoint: workflow.checkpoint,
+          width: workflow.width,
+          height: workflow.height,
+          steps: workflow.steps,
+          sampler: workflow.sampler,
+          workflowSha256: workflow.sha256,
+        }
       : { checkpoint: benchmark.checkpoint, width: benchmark.width, height: benchmark.height, steps: benchmark.steps, sampler: benchmark.sampler };
   return Object.fromEntries(Object.entries(parameters).filter(([, value]) => value !== undefined));
 }
@@ -90,7 +97,10 @@ export function findRegression(earlier: readonly HistoryEntry[], current: Histor
     .filter((entry) => entry.runId !== current.runId && entry.suspect !== true && isComparable(entry, current))
     .filter((entry) => typeof entry.stepsPerSecond === 'number' && Number.isFinite(entry.stepsPerSecond) && entry.stepsPerSecond > 0)
     .slice(-REGRESSION_WINDOW);
-  const best = comparable.reduce<HistoryEntry | undefined>((found, entry) => (found === undefined || (entry.stepsPerSecond ?? 0) > (found.stepsPerSecond ?? 0) ? entry : found), undefined);
+  const best = comparable.reduce<HistoryEntry | undefined>(
+    (found, entry) => (found === undefined || (entry.stepsPerSecond ?? 0) > (found.stepsPerSecond ?? 0) ? entry : found),
+    undefined,
+  );
   const bestSpeed = best?.stepsPerSecond;
   if (best === undefined || bestSpeed === undefined) return undefined;
   const percentBelow = (1 - speed / bestSpeed) * 100;
@@ -117,10 +127,18 @@ export function compareWithHistory(earlier: readonly HistoryEntry[], current: Hi
   const alike = earlier.filter((entry) => entry.simulated === current.simulated && entry.runId !== current.runId);
   const timed = alike.filter((entry) => typeof entry.elapsedS === 'number');
   const previous = timed.at(-1);
-  const best = timed.reduce<HistoryEntry | undefined>((found, entry) => (found === undefined || (entry.elapsedS ?? Infinity) < (found.elapsedS ?? Infinity) ? entry : found), undefined);
+  const best = timed.reduce<HistoryEntry | undefined>(
+    (found, entry) => (found === undefined || (entry.elapsedS ?? Infinity) < (found.elapsedS ?? Infinity) ? entry : found),
+    undefined,
+  );
   const trend = [...timed, ...(current.elapsedS === undefined ? [] : [current])].slice(-TREND_LENGTH);
   const regression = findRegression(earlier, current);
-  return { trend, ...(previous === undefined ? {} : { previous }), ...(best === undefined ? {} : { best }), ...(regression === undefined ? {} : { regression }) };
+  return {
+    trend,
+    ...(previous === undefined ? {} : { previous }),
+    ...(best === undefined ? {} : { best }),
+    ...(regression === undefined ? {} : { regression }),
+  };
 }
 
 /** The run in progress, as the generation truth knows it before the report exists. */

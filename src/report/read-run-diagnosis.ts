@@ -1,10 +1,10 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { sendRequest } from '../comfyui/http-request';
-import { diagnoseLog } from '../diagnosis/diagnose-log';
-import type { Finding } from '../diagnosis/finding';
-import type { SetupRecord } from '../run-record/run-state';
-import { sanitizeLine } from '../text/sanitize';
-import type { BenchmarkReport } from '../truths/benchmark-report';
+import { sendRequest } from '../comfyui/http-request.ts';
+import { diagnoseLog } from '../diagnosis/diagnose-log.ts';
+import type { Finding } from '../diagnosis/finding.ts';
+import type { SetupRecord } from '../run-record/run-state.ts';
+import { sanitizeLine } from '../text/sanitize.ts';
+import type { BenchmarkReport } from '../truths/benchmark-report.ts';
 
 /** How much of a log the diagnosis reads: its end, where a failed run's cause is. */
 const MAX_LOG_BYTES = 8 * 1024 * 1024;
@@ -24,7 +24,10 @@ export function readLogFileDiagnosis(logPath: string, measured: readonly Finding
   try {
     return diagnose(`the ComfyUI log ${logPath}`, readTail(logPath), measured);
   } catch (error) {
-    return { source: `the ComfyUI log ${logPath} could not be read (${sanitizeLine(error instanceof Error ? error.message : error, 200)})`, findings: [...measured] };
+    return {
+      source: `the ComfyUI log ${logPath} could not be read (${sanitizeLine(error instanceof Error ? error.message : error, 200)})`,
+      findings: [...measured],
+    };
   }
 }
 

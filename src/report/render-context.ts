@@ -1,6 +1,6 @@
-import type { BenchmarkReport, TruthId } from '../truths/benchmark-report';
-import { resolveTruths } from './render-verdicts';
-import type { ResolvedTruth } from './render-verdicts';
+import type { BenchmarkReport, TruthId } from '../truths/benchmark-report.ts';
+import { resolveTruths } from './render-verdicts.ts';
+import type { ResolvedTruth } from './render-verdicts.ts';
 
 /** Options of the Markdown report that are not part of the run's data. */
 export interface MarkdownOptions {
@@ -33,8 +33,5 @@ export function getMissingReason(context: RenderContext, id: TruthId, fallback: 
 
 /** True when anything went wrong, so the report also shows the server's last log lines. */
 export function hasFailure(context: RenderContext): boolean {
-  return (
-    context.report.phaseVerdict !== 'PASS' ||
-    context.truths.some((truth) => truth.verdict === 'FAIL' || truth.verdict === 'NOT RUN')
-  );
+  return context.report.phaseVerdict !== 'PASS' || context.truths.some((truth) => truth.verdict === 'FAIL' || truth.verdict === 'NOT RUN');
 }

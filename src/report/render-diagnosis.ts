@@ -1,7 +1,7 @@
-import type { Finding } from '../diagnosis/finding';
-import { sanitizeLine } from '../text/sanitize';
-import type { BenchmarkReport } from '../truths/benchmark-report';
-import { oneLine } from './format';
+import type { Finding } from '../diagnosis/finding.ts';
+import { sanitizeLine } from '../text/sanitize.ts';
+import type { BenchmarkReport } from '../truths/benchmark-report.ts';
+import { oneLine } from './format.ts';
 
 const SEVERITY_WORDS = { blocks: 'BLOCKS', slows: 'SLOWS', info: 'info' } as const;
 
@@ -64,9 +64,13 @@ function renderPressureLine(report: BenchmarkReport): string {
   if (pressure === undefined) return 'Measured during the generation: n/a (the generation did not run)';
   if (pressure.skipped !== undefined) return `Measured during the generation: n/a (${oneLine(pressure.skipped)})`;
   const parts = [
-    pressure.swapBeforeMiB === undefined || pressure.swapAfterMiB === undefined ? undefined : `swap in use ${pressure.swapBeforeMiB} → ${pressure.swapAfterMiB} MiB`,
+    pressure.swapBeforeMiB === undefined || pressure.swapAfterMiB === undefined
+      ? undefined
+      : `swap in use ${pressure.swapBeforeMiB} → ${pressure.swapAfterMiB} MiB`,
     pressure.speedLimitPercent === undefined ? undefined : `CPU speed limit ${pressure.speedLimitPercent} %`,
-    pressure.comfyuiPeakRssMiB === undefined ? "ComfyUI's peak memory n/a (attach mode: the gate does not know its process)" : `ComfyUI's peak memory ${pressure.comfyuiPeakRssMiB} MiB`,
+    pressure.comfyuiPeakRssMiB === undefined
+      ? "ComfyUI's peak memory n/a (attach mode: the gate does not know its process)"
+      : `ComfyUI's peak memory ${pressure.comfyuiPeakRssMiB} MiB`,
   ].filter((part): part is string => part !== undefined);
   return `Measured during the generation: ${parts.join('; ')}`;
 }

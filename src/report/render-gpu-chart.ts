@@ -1,7 +1,7 @@
-import type { GpuSamplePoint, PhaseMark } from '../truths/benchmark-report';
-import { formatCompact, isFiniteNumber, round1 } from './format';
-import { createScale, getNiceTicks, renderAxes, svgDocument, svgLine, svgPoints, svgText } from './render-svg-parts';
-import type { Scale } from './render-svg-parts';
+import type { GpuSamplePoint, PhaseMark } from '../truths/benchmark-report.ts';
+import { formatCompact, isFiniteNumber, round1 } from './format.ts';
+import { createScale, getNiceTicks, renderAxes, svgDocument, svgLine, svgPoints, svgText } from './render-svg-parts.ts';
+import type { Scale } from './render-svg-parts.ts';
 
 /** What the GPU chart draws: samples and phases on the same clock (ms since submit). */
 export interface GpuChartInput {
@@ -93,9 +93,7 @@ function renderThreshold(thresholdPercent: number, y: Scale): string[] {
 
 /** A self-contained SVG of GPU activity over time, with the threshold and the workflow's phases. */
 export function renderGpuChartSvg(input: GpuChartInput): string {
-  const samples = input.samples
-    .filter((sample) => isFiniteNumber(sample.atMs) && isFiniteNumber(sample.activePercent))
-    .toSorted((a, b) => a.atMs - b.atMs);
+  const samples = input.samples.filter((sample) => isFiniteNumber(sample.atMs) && isFiniteNumber(sample.activePercent)).toSorted((a, b) => a.atMs - b.atMs);
   const phases = input.phases.filter((phase) => isFiniteNumber(phase.startMs) && isFiniteNumber(phase.endMs));
   const [xMin, xMax] = getXDomain(samples, phases);
   const x = createScale(xMin, xMax, PLOT.left, PLOT.right);
@@ -104,10 +102,15 @@ export function renderGpuChartSvg(input: GpuChartInput): string {
   const empty =
     samples.length < 2
       ? [
-          svgText((PLOT.left + PLOT.right) / 2, (PLOT.top + PLOT.bottom) / 2, `Not enough GPU samples to draw activity (${samples.length} ${samples.length === 1 ? 'sample' : 'samples'})`, {
-            'text-anchor': 'middle',
-            'font-size': '12',
-          }),
+          svgText(
+            (PLOT.left + PLOT.right) / 2,
+            (PLOT.top + PLOT.bottom) / 2,
+            `Not enough GPU samples to draw activity (${samples.length} ${samples.length === 1 ? 'sample' : 'samples'})`,
+            {
+              'text-anchor': 'middle',
+              'font-size': '12',
+            },
+          ),
         ]
       : [];
   const body = [

@@ -1,7 +1,7 @@
-import type { BenchmarkReport, GpuSamplePoint, HistoryEntry, TruthResult, Verdict } from '../truths/benchmark-report';
-import { codeFence, formatChange, formatCompact, isFiniteNumber, oneLine, round1 } from './format';
-import { TREND_CHART_MAX_RUNS, TREND_CHART_MIN_RUNS } from './render-trend-chart';
-import { formatVerdictWord, getPhaseWord, renderAtAGlance, resolveTruths } from './render-verdicts';
+import type { BenchmarkReport, GpuSamplePoint, HistoryEntry, TruthResult, Verdict } from '../truths/benchmark-report.ts';
+import { codeFence, formatChange, formatCompact, isFiniteNumber, oneLine, round1 } from './format.ts';
+import { TREND_CHART_MAX_RUNS, TREND_CHART_MIN_RUNS } from './render-trend-chart.ts';
+import { formatVerdictWord, getPhaseWord, renderAtAGlance, resolveTruths } from './render-verdicts.ts';
 
 // job-summary.md: what GitHub shows on the run's page. Self-contained (no links to files that
 // only exist in the artifact): the verdict, ONE table of truths, the key figures, and the charts

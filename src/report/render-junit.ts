@@ -1,8 +1,8 @@
-import { getActionableFindings } from './render-diagnosis';
-import { escapeXml, neutraliseMarkers, sanitizeLine } from '../text/sanitize';
-import { TRUTH_IDS } from '../truths/benchmark-report';
-import type { BenchmarkReport, TruthId, TruthResult } from '../truths/benchmark-report';
-import { TRUTH_TITLES } from '../truths/truth-titles';
+import { getActionableFindings } from './render-diagnosis.ts';
+import { escapeXml, neutraliseMarkers, sanitizeLine } from '../text/sanitize.ts';
+import { TRUTH_IDS } from '../truths/benchmark-report.ts';
+import type { BenchmarkReport, TruthId, TruthResult } from '../truths/benchmark-report.ts';
+import { TRUTH_TITLES } from '../truths/truth-titles.ts';
 
 // junit.xml from the gate's own report, so it always lists every truth (the report merges a
 // Vitest UI re-run of one spec with the earlier results) and carries the measurements as named
@@ -134,7 +134,12 @@ function getRunProperties(report: BenchmarkReport): ReadonlyArray<readonly [stri
     ['run_id', report.runId],
     ['simulated', report.simulated],
     ['interrupted', interrupted === undefined ? undefined : `${interrupted.signal} ${interrupted.during}`],
-    ['diagnosis', getActionableFindings(report).map((finding) => `${finding.severity}:${finding.id}`).join(' ') || undefined],
+    [
+      'diagnosis',
+      getActionableFindings(report)
+        .map((finding) => `${finding.severity}:${finding.id}`)
+        .join(' ') || undefined,
+    ],
   ];
 }
 

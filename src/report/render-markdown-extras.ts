@@ -1,4 +1,4 @@
-import type { NodeTiming, TruthId } from '../truths/benchmark-report';
+import type { NodeTiming, TruthId } from '../truths/benchmark-report.ts';
 import {
   codeFence,
   escapeTableCell,
@@ -11,11 +11,11 @@ import {
   isFiniteNumber,
   notAvailable,
   oneLine,
-} from './format';
-import { explainWithDiagnosis } from './render-diagnosis';
-import { getMissingReason, hasFailure } from './render-context';
-import type { RenderContext } from './render-context';
-import { renderHistorySection } from './render-markdown-history';
+} from './format.ts';
+import { explainWithDiagnosis } from './render-diagnosis.ts';
+import { getMissingReason, hasFailure } from './render-context.ts';
+import type { RenderContext } from './render-context.ts';
+import { renderHistorySection } from './render-markdown-history.ts';
 
 /** The sections after the plan's template: the evidence behind the verdicts. */
 export function renderExtraSections(context: RenderContext): string[] {
@@ -50,9 +50,7 @@ function renderTimings(context: RenderContext): string {
         ];
   const { elapsedS, serverElapsedS } = benchmark;
   const difference =
-    isFiniteNumber(elapsedS) && isFiniteNumber(serverElapsedS)
-      ? `${Math.round((elapsedS - serverElapsedS) * 1000)} ms`
-      : notAvailable('needs both times');
+    isFiniteNumber(elapsedS) && isFiniteNumber(serverElapsedS) ? `${Math.round((elapsedS - serverElapsedS) * 1000)} ms` : notAvailable('needs both times');
   const ready =
     comfyui.mode === 'attach'
       ? notAvailable('attached to a running server')
@@ -125,8 +123,7 @@ function renderImage(context: RenderContext): string {
 
 function renderInstallChecks(context: RenderContext): string {
   const { checkpoint, kohya, customNodes } = context.report.install;
-  const missing = (id: TruthId): string =>
-    notAvailable(getMissingReason(context, id, 'not checked'));
+  const missing = (id: TruthId): string => notAvailable(getMissingReason(context, id, 'not checked'));
   const checkpointLines =
     checkpoint === undefined
       ? [`- ${missing('checkpoint-installed')}`]
@@ -173,7 +170,5 @@ function renderLogTail(context: RenderContext): string[] {
   // A setup failure already shows the log in its own section.
   if (report.setupError !== undefined || report.logTail.length === 0 || !hasFailure(context)) return [];
   const logPath = report.comfyui.logPath !== undefined ? `Full log: \`${report.comfyui.logPath}\`` : undefined;
-  return [
-    ['## ComfyUI log (last lines)', '', ...(logPath !== undefined ? [logPath, ''] : []), codeFence(report.logTail.join('\n'))].join('\n'),
-  ];
+  return [['## ComfyUI log (last lines)', '', ...(logPath !== undefined ? [logPath, ''] : []), codeFence(report.logTail.join('\n'))].join('\n')];
 }

@@ -1,16 +1,14 @@
-import type { HistoryEntry } from '../truths/benchmark-report';
-import { escapeTableCell, formatChange, formatFixed, formatLocalDateTime, isFiniteNumber, notAvailable } from './format';
-import type { RenderContext } from './render-context';
-import { formatVerdictWord } from './render-verdicts';
+import type { HistoryEntry } from '../truths/benchmark-report.ts';
+import { escapeTableCell, formatChange, formatFixed, formatLocalDateTime, isFiniteNumber, notAvailable } from './format.ts';
+import type { RenderContext } from './render-context.ts';
+import { formatVerdictWord } from './render-verdicts.ts';
 
 function describeComparison(label: string, entry: HistoryEntry | undefined, context: RenderContext): string {
   if (entry === undefined) return `- ${label}: ${notAvailable('no earlier run was recorded')}`;
   const { elapsedS } = context.report.benchmark;
   const when = `${formatLocalDateTime(entry.date, context.options.timeZone)}, run ${entry.runId}${entry.simulated ? ', SIMULATED' : ''}`;
   if (!isFiniteNumber(entry.elapsedS)) return `- ${label} (${when}): ${notAvailable('that run recorded no elapsed time')}`;
-  const change = isFiniteNumber(elapsedS)
-    ? `this run is ${formatChange(elapsedS, entry.elapsedS)}`
-    : notAvailable('this run recorded no elapsed time');
+  const change = isFiniteNumber(elapsedS) ? `this run is ${formatChange(elapsedS, entry.elapsedS)}` : notAvailable('this run recorded no elapsed time');
   return `- ${label} (${when}): ${entry.elapsedS.toFixed(2)} s — ${change}`;
 }
 

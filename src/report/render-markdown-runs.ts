@@ -1,8 +1,8 @@
-import type { BenchmarkReport, RunBreakdown, RunFigures, WarmSummary } from '../truths/benchmark-report';
-import { formatFixed, formatSeconds, isFiniteNumber, notAvailable, oneLine } from './format';
-import { describeRegression } from './history';
-import { getMissingReason } from './render-context';
-import type { RenderContext } from './render-context';
+import type { BenchmarkReport, RunBreakdown, RunFigures, WarmSummary } from '../truths/benchmark-report.ts';
+import { formatFixed, formatSeconds, isFiniteNumber, notAvailable, oneLine } from './format.ts';
+import { describeRegression } from './history.ts';
+import { getMissingReason } from './render-context.ts';
+import type { RenderContext } from './render-context.ts';
 
 type Benchmark = BenchmarkReport['benchmark'];
 

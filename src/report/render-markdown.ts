@@ -1,14 +1,14 @@
-import type { BenchmarkReport } from '../truths/benchmark-report';
-import type { ErrorContext } from '../errors';
-import { codeFence, formatCompact, formatDateTimeWithIso, formatFixed, formatSeconds, notAvailable, oneLine } from './format';
-import { createRenderContext, getMissingReason } from './render-context';
-import type { MarkdownOptions, RenderContext } from './render-context';
-import { renderExtraSections } from './render-markdown-extras';
-import { renderRunSections } from './render-markdown-runs';
-import { renderAtAGlance, renderHintLines, renderVerdictLines } from './render-verdicts';
-import { renderDiagnosisHints, renderDiagnosisSection } from './render-diagnosis';
+import type { BenchmarkReport } from '../truths/benchmark-report.ts';
+import type { ErrorContext } from '../errors.ts';
+import { codeFence, formatCompact, formatDateTimeWithIso, formatFixed, formatSeconds, notAvailable, oneLine } from './format.ts';
+import { createRenderContext, getMissingReason } from './render-context.ts';
+import type { MarkdownOptions, RenderContext } from './render-context.ts';
+import { renderExtraSections } from './render-markdown-extras.ts';
+import { renderRunSections } from './render-markdown-runs.ts';
+import { renderAtAGlance, renderHintLines, renderVerdictLines } from './render-verdicts.ts';
+import { renderDiagnosisHints, renderDiagnosisSection } from './render-diagnosis.ts';
 
-export type { MarkdownOptions } from './render-context';
+export type { MarkdownOptions } from './render-context.ts';
 
 const SAMPLER_NAMES: Readonly<Record<string, string>> = {
   euler: 'Euler',
@@ -115,9 +115,7 @@ function getStatsMissingReason(context: RenderContext): string {
 function renderSystemStats(context: RenderContext): string {
   const stats = context.report.systemStats;
   const body =
-    stats === undefined
-      ? `NOT RUN — /system_stats was not fetched: ${getStatsMissingReason(context)}`
-      : codeFence(JSON.stringify(stats, null, 2), 'json');
+    stats === undefined ? `NOT RUN — /system_stats was not fetched: ${getStatsMissingReason(context)}` : codeFence(JSON.stringify(stats, null, 2), 'json');
   return ['## System Stats (from /system_stats)', '', body].join('\n');
 }
 
@@ -131,7 +129,7 @@ function renderMpsConfirmation(context: RenderContext): string {
   const [first] = device.found;
   const others = device.found.length > 1 ? ` (all devices: ${device.found.join(', ')})` : '';
   const found = first !== undefined ? `${first}${others}` : notAvailable(missing ?? '/system_stats listed no devices');
-  const value = (text: string | undefined, field: string): string =>
+  const value = (text: string | undefined, _field: string): string =>
     text !== undefined && text.trim() !== '' ? oneLine(text) : notAvailable(missing ?? 'not reported by this ComfyUI version');
   return [
     '## MPS Confirmation',

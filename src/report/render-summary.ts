@@ -1,6 +1,6 @@
-import type { BenchmarkReport } from '../truths/benchmark-report';
-import { formatCompact, formatDuration, formatLocalDate, formatSeconds, notAvailable } from './format';
-import { renderAtAGlance, renderHintLines, renderVerdictLines, resolveTruths } from './render-verdicts';
+import type { BenchmarkReport } from '../truths/benchmark-report.ts';
+import { formatCompact, formatDuration, formatLocalDate, formatSeconds, notAvailable } from './format.ts';
+import { renderAtAGlance, renderHintLines, renderVerdictLines, resolveTruths } from './render-verdicts.ts';
 
 /** Options of the plan summary that are not part of the run's data. */
 export interface SummaryOptions {
@@ -35,9 +35,7 @@ export function renderPlanSummary(report: BenchmarkReport, durationMs: number, o
     '# Phase 5 Plan 04: ComfyUI benchmark gate',
     '',
     renderAtAGlance(report),
-    ...(report.simulated
-      ? ['', 'This run used the built-in fake ComfyUI: it proves nothing about this machine.']
-      : []),
+    ...(report.simulated ? ['', 'This run used the built-in fake ComfyUI: it proves nothing about this machine.'] : []),
     '',
     '## Verdict',
     '',

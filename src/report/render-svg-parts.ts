@@ -1,4 +1,4 @@
-import { escapeXml, formatCompact, round1 } from './format';
+import { escapeXml, formatCompact, round1 } from './format.ts';
 
 /** A linear map from data values to pixels. */
 export type Scale = (value: number) => number;

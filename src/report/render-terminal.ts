@@ -1,8 +1,8 @@
-import { sanitizeLine } from '../text/sanitize';
-import { TRUTH_TITLES } from '../truths/truth-titles';
-import { TRUTH_IDS, type BenchmarkReport } from '../truths/benchmark-report';
-import { getPhaseWord } from './render-verdicts';
-import { explainWithDiagnosis, renderDiagnosisTerminal } from './render-diagnosis';
+import { sanitizeLine } from '../text/sanitize.ts';
+import { TRUTH_TITLES } from '../truths/truth-titles.ts';
+import { TRUTH_IDS, type BenchmarkReport } from '../truths/benchmark-report.ts';
+import { getPhaseWord } from './render-verdicts.ts';
+import { explainWithDiagnosis, renderDiagnosisTerminal } from './render-diagnosis.ts';
 
 const PREFIX = '[comfyui-gate]';
 
@@ -22,7 +22,9 @@ export function renderTerminalOutcome(report: BenchmarkReport, reportPath: strin
     const truth = report.truths.find((candidate) => candidate.id === id);
     if (truth === undefined || truth.verdict === 'PASS' || truth.verdict === 'SKIPPED' || report.setupError !== undefined) continue;
     const mark = truth.verdict === 'FAIL' ? '✗' : '–';
-    lines.push(`${PREFIX}   ${mark} ${TRUTH_TITLES[id]}: ${truth.verdict} — ${sanitizeLine(explainWithDiagnosis(report, truth.reason ?? 'no reason recorded'), 500)}`);
+    lines.push(
+      `${PREFIX}   ${mark} ${TRUTH_TITLES[id]}: ${truth.verdict} — ${sanitizeLine(explainWithDiagnosis(report, truth.reason ?? 'no reason recorded'), 500)}`,
+    );
     if (truth.hint !== undefined && truth.hint.trim() !== '') lines.push(`${PREFIX}     → ${sanitizeLine(truth.hint, 500)}`);
   }
   lines.push(...renderDiagnosisTerminal(report, PREFIX));

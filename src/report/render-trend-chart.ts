@@ -1,6 +1,6 @@
-import type { HistoryEntry } from '../truths/benchmark-report';
-import { isFiniteNumber, round1 } from './format';
-import { createScale, getNiceCeiling, getNiceTicks, renderAxes, svgDocument, svgPoints } from './render-svg-parts';
+import type { HistoryEntry } from '../truths/benchmark-report.ts';
+import { isFiniteNumber, round1 } from './format.ts';
+import { createScale, getNiceCeiling, getNiceTicks, renderAxes, svgDocument, svgPoints } from './render-svg-parts.ts';
 
 /** How many runs the trend chart shows at most. */
 export const TREND_CHART_MAX_RUNS = 20;
@@ -20,9 +20,7 @@ function getPointColor(entry: HistoryEntry): string {
 
 /** Elapsed seconds per run over the last runs (oldest first); undefined below three timed runs. */
 export function renderTrendChartSvg(entries: readonly HistoryEntry[]): string | undefined {
-  const timed = entries
-    .filter((entry): entry is TimedEntry => isFiniteNumber(entry.elapsedS))
-    .slice(-TREND_CHART_MAX_RUNS);
+  const timed = entries.filter((entry): entry is TimedEntry => isFiniteNumber(entry.elapsedS)).slice(-TREND_CHART_MAX_RUNS);
   if (timed.length < TREND_CHART_MIN_RUNS) return undefined;
   const yMax = getNiceCeiling(Math.max(...timed.map((entry) => entry.elapsedS)) * 1.1, 5);
   const x = createScale(0, timed.length - 1, PLOT.left + 12, PLOT.right - 12);

@@ -1,8 +1,8 @@
-import { TRUTH_TITLES } from '../truths/truth-titles';
-import { TRUTH_IDS } from '../truths/benchmark-report';
-import type { BenchmarkReport, TruthId, TruthResult, Verdict } from '../truths/benchmark-report';
-import { formatCompact, isFiniteNumber, oneLine } from './format';
-import { explainWithDiagnosis } from './render-diagnosis';
+import { TRUTH_TITLES } from '../truths/truth-titles.ts';
+import { TRUTH_IDS } from '../truths/benchmark-report.ts';
+import type { BenchmarkReport, TruthId, TruthResult, Verdict } from '../truths/benchmark-report.ts';
+import { formatCompact, isFiniteNumber, oneLine } from './format.ts';
+import { explainWithDiagnosis } from './render-diagnosis.ts';
 
 /** A truth as the report shows it: always present, always with a reason unless it passed. */
 export interface ResolvedTruth {
@@ -85,10 +85,9 @@ export function getPhaseReason(report: BenchmarkReport, truths: readonly Resolve
   if (report.setupError !== undefined) return `setup failed: ${oneLine(report.setupError.message)}`;
   const failed = truths.filter((truth) => truth.verdict === 'FAIL').map((truth) => truth.title);
   const notRun = truths.filter((truth) => truth.verdict === 'NOT RUN').map((truth) => truth.title);
-  const parts = [
-    failed.length > 0 ? `failed: ${failed.join('; ')}` : undefined,
-    notRun.length > 0 ? `not run: ${notRun.join('; ')}` : undefined,
-  ].filter((part): part is string => part !== undefined);
+  const parts = [failed.length > 0 ? `failed: ${failed.join('; ')}` : undefined, notRun.length > 0 ? `not run: ${notRun.join('; ')}` : undefined].filter(
+    (part): part is string => part !== undefined,
+  );
   return parts.length > 0 ? parts.join('; ') : 'the gate recorded no passing result';
 }
 

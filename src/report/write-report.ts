@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '../run-record/write-atomic';
-import type { BenchmarkReport } from '../truths/benchmark-report';
-import { renderGpuChartSvg } from './render-gpu-chart';
-import { renderJobSummary } from './render-job-summary';
-import { renderJunit } from './render-junit';
-import { renderBenchmarkMarkdown } from './render-markdown';
-import { renderPlanSummary } from './render-summary';
-import { renderTrendChartSvg } from './render-trend-chart';
+import { writeFileAtomic } from '../run-record/write-atomic.ts';
+import type { BenchmarkReport } from '../truths/benchmark-report.ts';
+import { renderGpuChartSvg } from './render-gpu-chart.ts';
+import { renderJobSummary } from './render-job-summary.ts';
+import { renderJunit } from './render-junit.ts';
+import { renderBenchmarkMarkdown } from './render-markdown.ts';
+import { renderPlanSummary } from './render-summary.ts';
+import { renderTrendChartSvg } from './render-trend-chart.ts';
 
 export const REPORT_FILE = '05-BENCHMARK.md';
 export const SUMMARY_FILE = '05-04-SUMMARY.md';

@@ -1,14 +1,14 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { readLogTail } from '../processes/log-tail';
-import { IMAGE_FILE } from '../run-record/generation-record';
-import { getStateDir, type SetupRecord } from '../run-record/run-state';
-import type { BenchmarkReport, TruthId } from '../truths/benchmark-report';
-import { buildReport } from './build-report';
-import type { CollectedTruth } from './collect-truths';
-import { appendHistory, compareWithHistory, readHistory, toHistoryEntry } from './history';
-import { renderTerminalOutcome } from './render-terminal';
-import { writeReportFiles } from './write-report';
+import { readLogTail } from '../processes/log-tail.ts';
+import { IMAGE_FILE } from '../run-record/generation-record.ts';
+import { getStateDir, type SetupRecord } from '../run-record/run-state.ts';
+import type { BenchmarkReport, TruthId } from '../truths/benchmark-report.ts';
+import { buildReport } from './build-report.ts';
+import type { CollectedTruth } from './collect-truths.ts';
+import { appendHistory, compareWithHistory, readHistory, toHistoryEntry } from './history.ts';
+import { renderTerminalOutcome } from './render-terminal.ts';
+import { writeReportFiles } from './write-report.ts';
 
 export interface RunToWrite {
   readonly reportDir: string;

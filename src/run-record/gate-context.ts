@@ -1,4 +1,4 @@
-import type { GateConfig } from '../config/gate-config';
+import type { GateConfig } from '../config/gate-config.ts';
 
 /** What global setup hands every spec through provide/inject. */
 export interface GateContext {

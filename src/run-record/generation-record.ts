@@ -1,5 +1,5 @@
-import type { GpuSample } from '../gpu/gpu-sample';
-import type { PhaseMark } from '../truths/benchmark-report';
+import type { GpuSample } from '../gpu/gpu-sample.ts';
+import type { PhaseMark } from '../truths/benchmark-report.ts';
 
 /** The generation's time window, written by the generation spec for the GPU spec. */
 export interface GenerationRecord {

@@ -1,8 +1,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GateConfig } from '../config/gate-config';
-import type { ErrorSummary } from '../errors';
-import { writeFileAtomic } from './write-atomic';
+import type { GateConfig } from '../config/gate-config.ts';
+import type { ErrorSummary } from '../errors.ts';
+import { writeFileAtomic } from './write-atomic.ts';
 
 /**
  * The run record: what one spec measured that a later spec or the reporter needs. Specs run in

@@ -1,6 +1,6 @@
-import type { GateError } from '../errors';
-import { AttachFailingError, AttachRefusedError, NotComfyuiError } from './errors';
-import { probeSystemStats, type ProbeResult } from './probe';
+import type { GateError } from '../errors.ts';
+import { AttachFailingError, AttachRefusedError, NotComfyuiError } from './errors.ts';
+import { probeSystemStats, type ProbeResult } from './probe.ts';
 
 /** How long the one /system_stats exchange of an attach may take, connect to last byte. */
 export const ATTACH_TIMEOUT_MS = 5000;

@@ -1,6 +1,6 @@
 import { createConnection } from 'node:net';
-import { PortBusyError } from './errors';
-import { probeSystemStats } from './probe';
+import { PortBusyError } from './errors.ts';
+import { probeSystemStats } from './probe.ts';
 
 /** Refuses to boot onto a port another process holds, and says how to attach instead. */
 export async function assertPortFree(host: string, port: number): Promise<void> {

@@ -2,12 +2,12 @@ import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
-import type { ServerPlan } from '../config/gate-config';
-import { assertPortFree } from './check-port';
-import { ServerExitedError, ServerNotReadyError, SpawnError } from './errors';
-import { readLogTail } from '../processes/log-tail';
-import { describeExit, stopGroup, waitForExit, type ExitInfo } from '../processes/process-group';
-import { waitUntilReady } from './wait-until-ready';
+import type { ServerPlan } from '../config/gate-config.ts';
+import { assertPortFree } from './check-port.ts';
+import { ServerExitedError, ServerNotReadyError, SpawnError } from './errors.ts';
+import { readLogTail } from '../processes/log-tail.ts';
+import { describeExit, stopGroup, waitForExit, type ExitInfo } from '../processes/process-group.ts';
+import { waitUntilReady } from './wait-until-ready.ts';
 
 type BootPlan = Extract<ServerPlan, { mode: 'boot' }>;
 
@@ -78,7 +78,7 @@ export async function startComfyui(plan: BootPlan, logPath: string, { onWaiting,
   }
 }
 
-function spawnServer(plan: BootPlan, log: WriteStream): ChildProcess {
+function spawnServer(plan: BootPlan, _log: WriteStream): ChildProcess {
   // An argument array and no shell: configuration values are never parsed as shell syntax.
   const child = execa(plan.python, [...plan.args], {
     cwd: plan.dir,

@@ -1,4 +1,4 @@
-import { GateError, type GateErrorOptions } from '../errors';
+import { GateError, type GateErrorOptions } from '../errors.ts';
 
 /** ComfyUI exited before it answered: a missing package, a bad flag, a crash at import time. */
 export class ServerExitedError extends GateError {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { ComfyUnreachableError } from '../comfyui/errors';
-import { BODY_LIMITS } from '../comfyui/exchange-limits';
-import { sendRequest, type RawResponse } from '../comfyui/http-request';
-import { getErrorCode } from '../comfyui/net-errors';
-import { systemStatsSchema } from '../comfyui/schemas';
-import { GateError } from '../errors';
-import { sanitizeLine } from '../text/sanitize';
+import { ComfyUnreachableError } from '../comfyui/errors.ts';
+import { BODY_LIMITS } from '../comfyui/exchange-limits.ts';
+import { sendRequest, type RawResponse } from '../comfyui/http-request.ts';
+import { getErrorCode } from '../comfyui/net-errors.ts';
+import { systemStatsSchema } from '../comfyui/schemas.ts';
+import { GateError } from '../errors.ts';
+import { sanitizeLine } from '../text/sanitize.ts';
 
 export type ProbeResult =
   | { readonly kind: 'comfyui'; readonly body: unknown }

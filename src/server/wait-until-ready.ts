@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { probeSystemStats } from './probe';
+import { probeSystemStats } from './probe.ts';
 
 /** Backoff between readiness polls, after Playwright's webServer: quick at first, then once a second. */
 export const READY_POLL_DELAYS_MS = [100, 250, 500, 1000] as const;

@@ -1,5 +1,5 @@
-import type { Finding } from '../diagnosis/finding';
-import type { ErrorSummary } from '../errors';
+import type { Finding } from '../diagnosis/finding.ts';
+import type { ErrorSummary } from '../errors.ts';
 
 /** A truth's outcome as the plan writes it; SKIPPED only ever comes from configuration. */
 export type Verdict = 'PASS' | 'FAIL' | 'NOT RUN' | 'SKIPPED';

@@ -1,11 +1,14 @@
-import type { BenchmarkReport, TruthId } from './benchmark-report';
+import type { BenchmarkReport, TruthId } from './benchmark-report.ts';
 
 /** What each truth's spec measured; travels as plain JSON in `task.meta` to the reporter. */
 export interface TruthMeasurements {
   readonly reachable: { readonly systemStats: unknown; readonly responseMs: number };
   readonly device: BenchmarkReport['device'];
   readonly 'checkpoint-installed': NonNullable<BenchmarkReport['install']['checkpoint']>;
-  readonly 'generation-under-budget': Omit<BenchmarkReport['benchmark'], 'checkpoint' | 'width' | 'height' | 'steps' | 'sampler' | 'scheduler' | 'cfg' | 'prompt' | 'seed' | 'budgetS'>;
+  readonly 'generation-under-budget': Omit<
+    BenchmarkReport['benchmark'],
+    'checkpoint' | 'width' | 'height' | 'steps' | 'sampler' | 'scheduler' | 'cfg' | 'prompt' | 'seed' | 'budgetS'
+  >;
   readonly 'gpu-active': Omit<BenchmarkReport['gpu'], 'chartFile'>;
   readonly 'kohya-mixed-precision': NonNullable<BenchmarkReport['install']['kohya']>;
   readonly 'custom-nodes-loaded': NonNullable<BenchmarkReport['install']['customNodes']>;

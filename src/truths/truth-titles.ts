@@ -1,4 +1,4 @@
-import type { TruthId } from './benchmark-report';
+import type { TruthId } from './benchmark-report.ts';
 
 /** The plan's names for the truths, used by specs, the report and JUnit alike. */
 export const TRUTH_TITLES: Readonly<Record<TruthId, string>> = {

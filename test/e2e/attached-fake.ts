@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { TestContext } from 'vitest';
-import { FAKE_COMFYUI_DIR, getFreePort } from '../../fixtures/fake-env';
+import { FAKE_COMFYUI_DIR, getFreePort } from '../../fixtures/fake-env.ts';
 
 /** How long the fake may take to print its "To see the GUI" line on a busy two-core machine. */
 const READY_TIMEOUT_MS = 30_000;
@@ -13,6 +13,8 @@ export interface AttachedFake {
 }
 
 export interface AttachedFakeOptions {
+  /** The ComfyUI folder to run from (a copy of the fake install); the fake's own by default. */
+  readonly comfyDir?: string;
   /** What the python runs: `main.py` (from the ComfyUI folder), or its absolute path as ComfyUI Desktop passes it. */
   readonly mainScript?: string;
   /** ComfyUI arguments before `--listen 127.0.0.1 --port <port>`, e.g. Desktop's `--base-directory`. */
@@ -28,15 +30,23 @@ export interface AttachedFakeOptions {
  */
 export async function startAttachedFake(context: Pick<TestContext, 'onTestFinished'>, options: AttachedFakeOptions = {}): Promise<AttachedFake> {
   const port = await getFreePort();
-  const child = spawn(join(FAKE_COMFYUI_DIR, 'venv', 'bin', 'python'), [options.mainScript ?? 'main.py', ...(options.args ?? []), '--listen', '127.0.0.1', '--port', String(port)], {
-    cwd: FAKE_COMFYUI_DIR,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const comfyDir = options.comfyDir ?? FAKE_COMFYUI_DIR;
+  const child = spawn(
+    join(comfyDir, 'venv', 'bin', 'python'),
+    [options.mainScript ?? 'main.py', ...(options.args ?? []), '--listen', '127.0.0.1', '--port', String(port)],
+    {
+      cwd: comfyDir,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   context.onTestFinished(() => void child.kill('SIGKILL'));
   let said = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the fake ComfyUI did not say "To see the GUI" within ${READY_TIMEOUT_MS} ms; it said: ${said.slice(-500)}`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the fake ComfyUI did not say "To see the GUI" within ${READY_TIMEOUT_MS} ms; it said: ${said.slice(-500)}`)),
+      READY_TIMEOUT_MS,
+    );
     child.stderr?.on('data', (chunk: Buffer) => {
       said += chunk.toString('utf8');
       if (!said.includes('To see the GUI')) return;

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTempDir } from './temp-dirs';
+import { makeTempDir } from './temp-dirs.ts';
 import { describe, expect, test } from 'vitest';
-import { FAKE_COMFYUI_DIR, getFreePort } from '../../fixtures/fake-env';
-import { readEvents } from './events';
-import { runGate, verdictLine } from './run-gate';
+import { FAKE_COMFYUI_DIR, getFreePort } from '../../fixtures/fake-env.ts';
+import { readEvents } from './events.ts';
+import { runGate, verdictLine } from './run-gate.ts';
 
 // Faults before any spec runs: each fails fast, says why and how to fix it, writes the report and
 // the JUnit file anyway, and leaves nothing running.
@@ -28,7 +28,11 @@ describe.concurrent('setup faults', () => {
   test('ComfyUI that never answers fails at the deadline, naming the URL and how long it waited', async () => {
     const run = await runGate({ env: { FAKE_COMFYUI_FAULT: 'never-ready', COMFYUI_READY_TIMEOUT_S: '2' } });
     expect(run.exitCode).toBe(1);
-    expect(run.output).toMatch(new RegExp(`ComfyUI did not answer http://127\\.0\\.0\\.1:${run.port}/system_stats within 2\\.\\d s \\(it is still running; last poll: connection refused\\)`));
+    expect(run.output).toMatch(
+      new RegExp(
+        `ComfyUI did not answer http://127\\.0\\.0\\.1:${run.port}/system_stats within 2\\.\\d s \\(it is still running; last poll: connection refused\\)`,
+      ),
+    );
     expect(run.output).toContain('raise COMFYUI_READY_TIMEOUT_S (now 2)');
     expect(run.leftovers).toEqual([]);
   });
@@ -42,12 +46,16 @@ describe.concurrent('setup faults', () => {
 
   test('a port held by another program is refused, with COMFYUI_URL and COMFYUI_PORT suggested, and that program is left alone', async ({ onTestFinished }) => {
     const port = await getFreePort();
-    const holder = spawn(process.execPath, ['-e', `require('node:net').createServer(() => {}).listen(${port}, '127.0.0.1', () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const holder = spawn(process.execPath, ['-e', `require('node:net').createServer(() => {}).listen(${port}, '127.0.0.1', () => console.log('up'))`], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     onTestFinished(() => void holder.kill());
     await new Promise((resolve) => holder.stdout.once('data', resolve));
     const run = await runGate({ env: { COMFYUI_PORT: String(port) } });
     expect(run.exitCode).toBe(1);
-    expect(run.output).toContain(`Port ${port} on 127.0.0.1 is busy: another program is listening there; the gate will not boot a second server or touch that process`);
+    expect(run.output).toContain(
+      `Port ${port} on 127.0.0.1 is busy: another program is listening there; the gate will not boot a second server or touch that process`,
+    );
     expect(run.output).toContain(`COMFYUI_PORT=${port + 1}`);
     expect(run.output).toContain('COMFYUI_URL=');
     expect(holder.exitCode).toBeNull();

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { startAttachedFake } from './attached-fake';
-import { runGate, verdictLine } from './run-gate';
+import { startAttachedFake } from './attached-fake.ts';
+import { runGate, verdictLine } from './run-gate.ts';
 
 // The gate as `npm test` runs it, against the fake ComfyUI: one scenario per outcome of the plan's truths.
 describe.concurrent('npm test against the fake ComfyUI', () => {
@@ -12,7 +12,15 @@ describe.concurrent('npm test against the fake ComfyUI', () => {
     expect(verdictLine(run.markdown, 'MPS active')).toBe('- MPS active (/system_stats devices[0].type == "mps"): PASS (SIMULATED)');
     expect(verdictLine(run.markdown, 'Phase 5 gate')).toBe('- Phase 5 gate: PASS (SIMULATED)');
     expect(run.markdown).not.toMatch(/FILL_IN|PASTE_|undefined|NaN/);
-    expect(run.report?.benchmark.nodes.map((node) => node.role)).toEqual(['checkpoint load', 'latent', 'text encode', 'text encode', 'sampling', 'decode', 'save']);
+    expect(run.report?.benchmark.nodes.map((node) => node.role)).toEqual([
+      'checkpoint load',
+      'latent',
+      'text encode',
+      'text encode',
+      'sampling',
+      'decode',
+      'save',
+    ]);
     expect(run.report?.benchmark.stepsPerSecond).toBeGreaterThan(20);
     expect(run.report?.benchmark.image).toMatchObject({ width: 512, height: 512 });
     expect(run.junit).toMatch(/<testsuites name="comfyui-gate" tests="7" failures="0" errors="0"/);
@@ -63,7 +71,9 @@ describe.concurrent('npm test against the fake ComfyUI', () => {
   test('fails the benchmark above the budget and shows where the time went', async () => {
     const run = await runGate({ env: { GATE_BUDGET_S: '0.5', GATE_DEADLINE_S: '30', FAKE_COMFYUI_STEP_MS: '40' }, args: ['specs/generation-under-budget'] });
     expect(run.exitCode).toBe(1);
-    expect(verdictLine(run.markdown, 'INFRA-04 benchmark')).toMatch(/^- INFRA-04 benchmark \(< 0\.5 seconds\): FAIL \(SIMULATED\) — took \d+\.\d\d s, over the 0\.5 s budget$/);
+    expect(verdictLine(run.markdown, 'INFRA-04 benchmark')).toMatch(
+      /^- INFRA-04 benchmark \(< 0\.5 seconds\): FAIL \(SIMULATED\) — took \d+\.\d\d s, over the 0\.5 s budget$/,
+    );
     expect(run.output).toMatch(/sampling \(node 3 KSampler\): \d+\.\d\d s/);
   });
 

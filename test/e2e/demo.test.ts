@@ -1,14 +1,14 @@
-import { makeTempDir } from './temp-dirs';
+import { makeTempDir } from './temp-dirs.ts';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { REPO_ROOT } from '../../fixtures/fake-env';
-import { waitForLeftovers } from '../../fixtures/tagged-processes';
-import { DEMO_SCENARIOS } from '../../scripts/lib/demo-scenarios';
-import type { BenchmarkReport } from '../../src/truths/benchmark-report';
+import { REPO_ROOT } from '../../fixtures/fake-env.ts';
+import { waitForLeftovers } from '../../fixtures/tagged-processes.ts';
+import { DEMO_SCENARIOS } from '../../scripts/lib/demo-scenarios.ts';
+import type { BenchmarkReport } from '../../src/truths/benchmark-report.ts';
 
 // `npm run demo -- --scenario <name>` exactly as a newcomer types it: one SIMULATED report per
 // scenario in its own folder, whose headline names what the scenario shows.

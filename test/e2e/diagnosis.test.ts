@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { FAKE_COMFYUI_DIR, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
-import { makeTempDir } from './temp-dirs';
-import { runGate, verdictLine } from './run-gate';
+import { FAKE_COMFYUI_DIR, REPO_ROOT } from '../../fixtures/fake-env.ts';
+import { startAttachedFake } from './attached-fake.ts';
+import { makeTempDir } from './temp-dirs.ts';
+import { runGate, verdictLine } from './run-gate.ts';
 
 // The Diagnosis a person reads after a slow or failed run on a Mac, from causes measured around
 // the generation (the fake sysctl and pmset answer as a Mac would).
@@ -130,8 +130,9 @@ describe('Diagnosis from real Mac logs replayed by the fake', () => {
     expect(diagnosis).toMatch(
       new RegExp(`^No known cause of failure or slowness found \\(read: the ComfyUI log ${join(run.reportDir, 'comfyui.log')}, \\d+ lines\\)\\.$`, 'm'),
     );
-    // The versions come from the replayed lines, which precede the fake's own.
-    expect(diagnosis).toContain('Versions in the log (The log shows PyTorch 2.5.1, ComfyUI revision 2011, Python 3.12.1.)');
+    // The log it read holds the replayed start-up (ComfyUI-Manager's banner is in no start-up of the fake's own).
+    expect(readFileSync(join(run.reportDir, 'comfyui.log'), 'utf8')).toContain('ComfyUI Revision: 2011');
+    expect(diagnosis).toContain('Versions in the log (The log shows PyTorch 2.5.1, ComfyUI 0.3.64, Python 3.11.9.)');
     expect(run.output).not.toMatch(/^\[comfyui-gate\] {3}(BLOCKS|SLOWS) /m);
     expect(run.junit).not.toContain('<property name="diagnosis"');
   });
@@ -144,26 +145,20 @@ describe('Diagnosis from real Mac logs replayed by the fake', () => {
     const comfyDir = join(makeTempDir('gate-desktop-app'), 'ComfyUI');
     cpSync(FAKE_COMFYUI_DIR, comfyDir, { recursive: true });
     rmSync(join(comfyDir, 'models', 'checkpoints', CHECKPOINT));
-    const port = await getFreePort();
-    const server = spawn(join(comfyDir, 'venv', 'bin', 'python'), ['main.py', '--base-directory', base, '--listen', '127.0.0.1', '--port', String(port)], {
-      cwd: comfyDir,
-      env: {
-        ...process.env,
-        FAKE_COMFYUI_HOME: REPO_ROOT,
-        FAKE_COMFYUI_BOOT_MS: '100',
-        FAKE_COMFYUI_STEP_MS: '15',
-        FAKE_COMFYUI_LOG_REPLAY: join(MAC_LOGS, 'pytorch-level-im2col-mpsfallback-userwarning-format.txt'),
-        FAKE_COMFYUI_LOG_REPLAY_AT: 'run',
+    const { url, process: server } = await startAttachedFake(
+      { onTestFinished },
+      {
+        comfyDir,
+        args: ['--base-directory', base],
+        env: {
+          FAKE_COMFYUI_HOME: REPO_ROOT,
+          FAKE_COMFYUI_BOOT_MS: '100',
+          FAKE_COMFYUI_STEP_MS: '15',
+          FAKE_COMFYUI_LOG_REPLAY: join(MAC_LOGS, 'pytorch-level-im2col-mpsfallback-userwarning-format.txt'),
+          FAKE_COMFYUI_LOG_REPLAY_AT: 'run',
+        },
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    onTestFinished(() => void server.kill('SIGKILL'));
-    await new Promise((resolve, reject) => {
-      server.stderr.on('data', (chunk: Buffer) => chunk.includes('To see the GUI') && resolve(undefined));
-      server.once('exit', (code) => reject(new Error(`the fake exited with ${code} before it was ready`)));
-    });
-
-    const url = `http://127.0.0.1:${port}`;
+    );
     const run = await runGate({ env: { COMFYUI_URL: url }, args: SHORT_RUN });
     expect(run.exitCode).toBe(0);
     expect(run.report?.comfyui.mode).toBe('attach');

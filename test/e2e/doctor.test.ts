@@ -3,8 +3,8 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, onTestFinished, test } from 'vitest';
-import { createFakeEnv, FAKE_COMFYUI_DIR, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
-import { makeTempDir } from './temp-dirs';
+import { createFakeEnv, FAKE_COMFYUI_DIR, getFreePort, REPO_ROOT } from '../../fixtures/fake-env.ts';
+import { makeTempDir } from './temp-dirs.ts';
 
 // `npm run doctor` as a person runs it, against the fake ComfyUI install and the fake macOS tools:
 // one run per situation, each finished within seconds.

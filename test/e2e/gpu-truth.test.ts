@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { makeTempDir } from './temp-dirs';
+import { makeTempDir } from './temp-dirs.ts';
 import { describe, expect, test } from 'vitest';
-import { readEvents } from './events';
-import { runGate, verdictLine } from './run-gate';
+import { readEvents } from './events.ts';
+import { runGate, verdictLine } from './run-gate.ts';
 
 const GPU_SPECS = ['specs/generation-under-budget', 'specs/gpu-active'];
 const GPU_LINE = 'the GPU is active during generation';
@@ -53,7 +53,9 @@ describe.concurrent('GPU activity during the generation', () => {
   test('a sampler that dies mid-run fails the GPU truth with what the tool said', async () => {
     const run = await runGate({ env: { FAKE_GPU_MODE: 'crash', FAKE_COMFYUI_STEP_MS: '100' }, args: GPU_SPECS });
     expect(run.exitCode).toBe(1);
-    expect(verdictLine(run.markdown, GPU_LINE)).toMatch(/FAIL \(SIMULATED\) — GPU activity could not be measured: powermetrics stopped with exit code 1 after 2 sample\(s\): powermetrics: simulated crash/);
+    expect(verdictLine(run.markdown, GPU_LINE)).toMatch(
+      /FAIL \(SIMULATED\) — GPU activity could not be measured: powermetrics stopped with exit code 1 after 2 sample\(s\): powermetrics: simulated crash/,
+    );
     expect(run.leftovers).toEqual([]);
   });
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { listPids, readCmdline, readProcStat } from '../../src/processes/proc-fs';
-import { readEvents } from './events';
-import { runGate, verdictLine } from './run-gate';
-import { makeTempDir } from './temp-dirs';
+import { listPids, readCmdline, readProcStat } from '../../src/processes/proc-fs.ts';
+import { readEvents } from './events.ts';
+import { runGate, verdictLine } from './run-gate.ts';
+import { makeTempDir } from './temp-dirs.ts';
 
 // A server whose /view answers with a decompression bomb: a valid 1.2 MB PNG whose header says
 // 20000x20000, 1.2 GB once inflated. The gate must refuse it from the header, fail the benchmark
@@ -82,7 +82,11 @@ describe('a decompression bomb from /view', () => {
     });
     const peaks = sampler?.stop() ?? [];
 
-    expect(readEvents(events).filter((event) => event.event === 'fault').map((event) => event.fault)).toEqual(['bomb-png']);
+    expect(
+      readEvents(events)
+        .filter((event) => event.event === 'fault')
+        .map((event) => event.fault),
+    ).toEqual(['bomb-png']);
     // Soft, so a gate that decodes the bomb shows every way it failed: time, verdict and memory.
     expect.soft(run.exitCode).toBe(1);
     expect.soft(run.durationMs).toBeLessThan(MAX_GATE_SECONDS * 1000);

@@ -2,17 +2,20 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { REPO_ROOT } from '../../fixtures/fake-env';
-import { getMachineInfo } from '../../src/machine/machine-info';
-import type { HistoryEntry } from '../../src/truths/benchmark-report';
-import { startAttachedFake } from './attached-fake';
-import { runGate, verdictLine, type GateRun } from './run-gate';
-import { makeTempDir } from './temp-dirs';
+import { REPO_ROOT } from '../../fixtures/fake-env.ts';
+import { getMachineInfo } from '../../src/machine/machine-info.ts';
+import type { HistoryEntry } from '../../src/truths/benchmark-report.ts';
+import { startAttachedFake } from './attached-fake.ts';
+import { runGate, verdictLine, type GateRun } from './run-gate.ts';
+import { makeTempDir } from './temp-dirs.ts';
 
 // What the benchmark measures beyond the plan's one run: warm runs, regressions against history,
 // custom workflows, launch arguments, and a run ComfyUI answers from its cache.
 
-const PLAN_WORKFLOW = JSON.parse(readFileSync(join(REPO_ROOT, 'src', 'benchmark', 'benchmark-workflow.json'), 'utf8')) as Record<string, { class_type: string; inputs: Record<string, unknown> }>;
+const PLAN_WORKFLOW = JSON.parse(readFileSync(join(REPO_ROOT, 'src', 'benchmark', 'benchmark-workflow.json'), 'utf8')) as Record<
+  string,
+  { class_type: string; inputs: Record<string, unknown> }
+>;
 const GENERATION_ONLY = ['specs/generation-under-budget'];
 
 /** The report's text with Markdown escapes taken out, to compare with plain sentences. */
@@ -78,19 +81,38 @@ describe.concurrent('measurements beyond the first run', () => {
     expect(run.report?.comfyui.launchFlags).toBe(flags);
     expect(run.markdown).toContain(`**ComfyUI launch flags:** PYTORCH_ENABLE_MPS_FALLBACK=1 ${flags}`);
     const argv = (run.report?.systemStats as { system?: { argv?: string[] } } | undefined)?.system?.argv;
-    expect(argv).toEqual(['main.py', '--force-fp16', '--preview-method', 'none', '--output-directory', '/tmp/gate e2e', '--listen', '127.0.0.1', '--port', String(run.port)]);
+    expect(argv).toEqual([
+      'main.py',
+      '--force-fp16',
+      '--preview-method',
+      'none',
+      '--output-directory',
+      '/tmp/gate e2e',
+      '--listen',
+      '127.0.0.1',
+      '--port',
+      String(run.port),
+    ]);
   });
 
   test('GATE_WORKFLOW: runs an exported API workflow, says which one, and times its sampler', async () => {
     const workflow = writeWorkflow('portrait_api.json', (graph) => {
-      graph['6']!.inputs['text'] = 'a lighthouse at dusk, oil painting';
+      graph['6']!.inputs.text = 'a lighthouse at dusk, oil painting';
     });
     const run = await runGate({ env: { GATE_WORKFLOW: workflow.path }, args: GENERATION_ONLY });
     expect(run.exitCode).toBe(0);
-    expect(run.report?.benchmark.workflow).toMatchObject({ source: 'custom', path: workflow.path, sha256: workflow.sha256, samplerNode: { id: '3', classType: 'KSampler' }, steps: 20 });
+    expect(run.report?.benchmark.workflow).toMatchObject({
+      source: 'custom',
+      path: workflow.path,
+      sha256: workflow.sha256,
+      samplerNode: { id: '3', classType: 'KSampler' },
+      steps: 20,
+    });
     expect(run.report?.benchmark.stepsPerSecond).toBeGreaterThan(0);
     expect(run.report?.benchmark.image).toMatchObject({ width: 512, height: 512 });
-    expect(plain(run.markdown)).toContain(`- Workflow: GATE_WORKFLOW, ${workflow.path} (sha256 ${workflow.sha256}); steps and steps/s from node 3 (KSampler), 20 steps`);
+    expect(plain(run.markdown)).toContain(
+      `- Workflow: GATE_WORKFLOW, ${workflow.path} (sha256 ${workflow.sha256}); steps and steps/s from node 3 (KSampler), 20 steps`,
+    );
     expect(plain(run.markdown)).toContain(
       "- The Parameters above are the gate's settings, which this workflow does not use; its own: checkpoint anything-v5-PrtRE.safetensors, 512 x 512, sampler euler_ancestral",
     );
@@ -102,13 +124,15 @@ describe.concurrent('measurements beyond the first run', () => {
     });
     const run = await runGate({ env: { GATE_WORKFLOW: workflow.path }, args: GENERATION_ONLY });
     expect(run.exitCode).toBe(1);
-    expect(getReason(run)).toBe('The workflow in GATE_WORKFLOW cannot run on this ComfyUI: node 12 uses node class "NotARealNode", which this server does not have');
+    expect(getReason(run)).toBe(
+      'The workflow in GATE_WORKFLOW cannot run on this ComfyUI: node 12 uses node class "NotARealNode", which this server does not have',
+    );
     expect(plain(verdictLine(run.markdown, 'INFRA-04 benchmark'))).toContain('node 12 uses node class "NotARealNode", which this server does not have');
   });
 
   test('GATE_WORKFLOW: names a model file the server does not have', async () => {
     const workflow = writeWorkflow('missing_model_api.json', (graph) => {
-      graph['4']!.inputs['ckpt_name'] = 'missing-model.safetensors';
+      graph['4']!.inputs.ckpt_name = 'missing-model.safetensors';
     });
     const run = await runGate({ env: { GATE_WORKFLOW: workflow.path }, args: GENERATION_ONLY });
     expect(run.exitCode).toBe(1);
@@ -122,7 +146,9 @@ describe.concurrent('measurements beyond the first run', () => {
     writeFileSync(path, JSON.stringify({ last_node_id: 9, last_link_id: 9, nodes: [{ id: 3, type: 'KSampler' }], links: [], version: 0.4 }));
     const run = await runGate({ env: { GATE_WORKFLOW: path } });
     expect(run.exitCode).toBe(1);
-    expect(run.output).toContain(`GATE_WORKFLOW="${path}" is a workflow in ComfyUI’s UI format (it has "nodes" and "links" arrays); the gate needs the API format, which it can queue`);
+    expect(run.output).toContain(
+      `GATE_WORKFLOW="${path}" is a workflow in ComfyUI’s UI format (it has "nodes" and "links" arrays); the gate needs the API format, which it can queue`,
+    );
     expect(run.output).toContain('Workflow → Export (API)');
     expect(plain(verdictLine(run.markdown, 'Phase 5 gate'))).toContain(`setup failed: GATE_WORKFLOW="${path}" is a workflow in ComfyUI’s UI format`);
   });

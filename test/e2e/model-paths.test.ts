@@ -1,10 +1,10 @@
 import { copyFileSync, cpSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { FAKE_COMFYUI_DIR, REPO_ROOT } from '../../fixtures/fake-env';
-import { startAttachedFake } from './attached-fake';
-import { runGate, verdictLine } from './run-gate';
-import { makeTempDir } from './temp-dirs';
+import { FAKE_COMFYUI_DIR, REPO_ROOT } from '../../fixtures/fake-env.ts';
+import { startAttachedFake } from './attached-fake.ts';
+import { runGate, verdictLine } from './run-gate.ts';
+import { makeTempDir } from './temp-dirs.ts';
 
 const CHECKPOINT = 'anything-v5-PrtRE.safetensors';
 const CONTROLNET = 'control_v11p_sd15_openpose.pth';
@@ -62,7 +62,10 @@ describe.concurrent('models outside the ComfyUI folder', () => {
     writeFileSync(config, `comfyui_desktop:\n  is_default: "true"\n  base_path: ${shared}\n  controlnet: controlnet/\n`);
 
     // Desktop starts main.py by its absolute path, with its own arguments.
-    const { url, process: server } = await startAttachedFake({ onTestFinished }, { mainScript: join(FAKE_COMFYUI_DIR, 'main.py'), args: ['--base-directory', base, '--extra-model-paths-config', config] });
+    const { url, process: server } = await startAttachedFake(
+      { onTestFinished },
+      { mainScript: join(FAKE_COMFYUI_DIR, 'main.py'), args: ['--base-directory', base, '--extra-model-paths-config', config] },
+    );
 
     const run = await runGate({ env: { COMFYUI_URL: url, COMFYUI_DIR: undefined }, args: SPECS });
     expect(run.exitCode).toBe(0);

@@ -1,9 +1,9 @@
 import { cpSync, existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTempDir } from './temp-dirs';
+import { makeTempDir } from './temp-dirs.ts';
 import { describe, expect, test } from 'vitest';
-import { FAKE_COMFYUI_DIR, FAKE_KOHYA_DIR, REPO_ROOT } from '../../fixtures/fake-env';
-import { runGate, verdictLine } from './run-gate';
+import { FAKE_COMFYUI_DIR, FAKE_KOHYA_DIR, REPO_ROOT } from '../../fixtures/fake-env.ts';
+import { runGate, verdictLine } from './run-gate.ts';
 
 /** A private copy of the fake ComfyUI folder that a test may break. */
 function copyFakeComfyui(): string {

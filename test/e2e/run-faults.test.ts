@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { makeTempDir } from './temp-dirs';
+import { makeTempDir } from './temp-dirs.ts';
 import { describe, expect, test } from 'vitest';
-import { readEvents } from './events';
-import { runGate, verdictLine } from './run-gate';
+import { readEvents } from './events.ts';
+import { runGate, verdictLine } from './run-gate.ts';
 
 const GENERATION = ['specs/generation-under-budget', 'specs/gpu-active', 'specs/custom-nodes-loaded'];
 const eventsFile = () => join(makeTempDir('gate-events'), 'events.jsonl');
@@ -33,7 +33,10 @@ describe.concurrent('faults during the generation', () => {
   });
 
   test('a WebSocket that goes silent mid-run: followed through /history after the silence limit', async () => {
-    const run = await runGate({ env: { FAKE_COMFYUI_FAULT: 'silent-socket', GATE_SOCKET_SILENCE_S: '1', FAKE_COMFYUI_STEP_MS: '50' }, args: ['specs/generation-under-budget'] });
+    const run = await runGate({
+      env: { FAKE_COMFYUI_FAULT: 'silent-socket', GATE_SOCKET_SILENCE_S: '1', FAKE_COMFYUI_STEP_MS: '50' },
+      args: ['specs/generation-under-budget'],
+    });
     expect(run.exitCode).toBe(0);
     expect(run.report?.benchmark.via).toBe('history');
     expect(run.report?.benchmark.serverElapsedS).toBeGreaterThan(0.5);
@@ -41,7 +44,10 @@ describe.concurrent('faults during the generation', () => {
 
   test('a server that hangs mid-run is interrupted at the hard deadline and the run fails', async () => {
     const events = eventsFile();
-    const run = await runGate({ env: { FAKE_COMFYUI_FAULT: 'hang-mid-run', GATE_BUDGET_S: '1', GATE_DEADLINE_S: '3', FAKE_COMFYUI_EVENTS: events }, args: ['specs/generation-under-budget'] });
+    const run = await runGate({
+      env: { FAKE_COMFYUI_FAULT: 'hang-mid-run', GATE_BUDGET_S: '1', GATE_DEADLINE_S: '3', FAKE_COMFYUI_EVENTS: events },
+      args: ['specs/generation-under-budget'],
+    });
     expect(run.exitCode).toBe(1);
     expect(verdictLine(run.markdown, 'INFRA-04 benchmark')).toMatch(/did not finish within 3\.0 s.*sent POST \/interrupt/);
     const interrupt = readEvents(events).find((event) => event.event === 'interrupt');

@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
-import { waitForLeftovers } from '../../fixtures/tagged-processes';
-import type { BenchmarkReport } from '../../src/truths/benchmark-report';
-import { makeTempDir } from './temp-dirs';
+import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env.ts';
+import { waitForLeftovers } from '../../fixtures/tagged-processes.ts';
+import type { BenchmarkReport } from '../../src/truths/benchmark-report.ts';
+import { makeTempDir } from './temp-dirs.ts';
 
 /**
  * A quick fake: a generation takes about half a second instead of a few. The GPU is sampled every
@@ -103,4 +103,3 @@ function readText(path: string): string {
 function readJson(path: string): BenchmarkReport | undefined {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as BenchmarkReport) : undefined;
 }
-

@@ -6,10 +6,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
-import { findTaggedProcesses, waitForLeftovers } from '../../fixtures/tagged-processes';
-import { waitForEvent } from './events';
-import { makeTempDir } from './temp-dirs';
+import { createFakeEnv, getFreePort, REPO_ROOT } from '../../fixtures/fake-env.ts';
+import { findTaggedProcesses, waitForLeftovers } from '../../fixtures/tagged-processes.ts';
+import { waitForEvent } from './events.ts';
+import { makeTempDir } from './temp-dirs.ts';
 
 // Cancelling the workflow (or its timeout) must stop the gate. The Actions runner signals the
 // step's own process only: SIGINT, then SIGTERM 7.5 s later, then it kills that one process 2.5 s

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readPngText } from '../../src/image/decode-png';
-import { startAttachedFake } from './attached-fake';
-import { runGate } from './run-gate';
+import { readPngText } from '../../src/image/decode-png.ts';
+import { startAttachedFake } from './attached-fake.ts';
+import { runGate } from './run-gate.ts';
 
 interface PromptGraph {
   readonly [id: string]: { readonly class_type: string; readonly inputs: Record<string, unknown> };

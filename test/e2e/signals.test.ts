@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTempDir } from './temp-dirs';
+import { makeTempDir } from './temp-dirs.ts';
 import { describe, expect, test } from 'vitest';
-import { findTaggedProcesses } from '../../fixtures/tagged-processes';
-import { waitForEvent } from './events';
-import { runGate, verdictLine } from './run-gate';
+import { findTaggedProcesses } from '../../fixtures/tagged-processes.ts';
+import { waitForEvent } from './events.ts';
+import { runGate, verdictLine } from './run-gate.ts';
 
 const SHUTDOWN_LIMIT_MS = 5000;
 
@@ -66,7 +66,9 @@ describe('reports are never lost', () => {
     });
     expect(killed.exitCode).not.toBe(0);
     const headline = killed.markdown.split('\n').find((line) => line.startsWith('> **Phase 5 gate'));
-    expect(headline).toMatch(/^> \*\*Phase 5 gate: INTERRUPTED \(SIMULATED\)\*\* — interrupted by SIGINT during "INFRA-04: the benchmark generation finishes under budget"; 3 of 7 truths passed before that/);
+    expect(headline).toMatch(
+      /^> \*\*Phase 5 gate: INTERRUPTED \(SIMULATED\)\*\* — interrupted by SIGINT during "INFRA-04: the benchmark generation finishes under budget"; 3 of 7 truths passed before that/,
+    );
     expect(killed.markdown).not.toMatch(/gate: PASS/);
     expect(verdictLine(killed.markdown, 'the GPU is active')).toContain('NOT RUN (SIMULATED) — interrupted by SIGINT before this truth was reached');
     expect(killed.junit).toMatch(/<testsuites/);

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, type TestContext, test } from 'vitest';
-import { startAttachedFake } from './attached-fake';
-import { readEvents, type FakeEvent } from './events';
-import { type GateRun, runGate, verdictLine } from './run-gate';
-import { makeTempDir } from './temp-dirs';
+import { startAttachedFake } from './attached-fake.ts';
+import { readEvents, type FakeEvent } from './events.ts';
+import { type GateRun, runGate, verdictLine } from './run-gate.ts';
+import { makeTempDir } from './temp-dirs.ts';
 
 // The server is hostile data: answers too slow, too big or elsewhere, runs answered from the
 // cache, and text made to fool a terminal or a report. One scenario per fault of the fake, run as a
@@ -64,7 +64,7 @@ describe.concurrent('runs answered from the cache', () => {
     const run = await runGate({ env: { FAKE_COMFYUI_FAULT: 'all-cached', FAKE_COMFYUI_EVENTS: events }, args: GENERATION });
     const runs = readEvents(events).filter((event) => event.event === 'execution_success');
     expect(runs.length).toBeGreaterThanOrEqual(1);
-    expect(readEvents(events).filter((event) => event.event === 'fault' && event['fault'] === 'all-cached')).toHaveLength(runs.length);
+    expect(readEvents(events).filter((event) => event.event === 'fault' && event.fault === 'all-cached')).toHaveLength(runs.length);
     expect(run.endedAt - (runs.at(-1)?.at ?? 0)).toBeLessThan(WIND_DOWN_MS);
     expectFilesLeft(run);
     // The verdict is the benchmark code's: a cached sampler must fail the truth.
@@ -126,7 +126,7 @@ function eventsFile(): string {
 
 function firstFault(events: string | (() => FakeEvent[]), fault: string): FakeEvent {
   const all = typeof events === 'string' ? readEvents(events) : events();
-  const found = all.find((event) => event.event === 'fault' && event['fault'] === fault);
+  const found = all.find((event) => event.event === 'fault' && event.fault === fault);
   if (found === undefined) throw new Error(`the fake never recorded the ${fault} fault`);
   return found;
 }

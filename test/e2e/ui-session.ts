@@ -1,4 +1,4 @@
-import { makeTempDir } from './temp-dirs';
+import { makeTempDir } from './temp-dirs.ts';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,9 +7,9 @@ import { stripVTControlCharacters } from 'node:util';
 import { execa, type ResultPromise } from 'execa';
 import { expect } from 'vitest';
 import { z } from 'zod';
-import { createFakeEnv, FAKE_COMFYUI_DIR, getFreePort, REPO_ROOT } from '../../fixtures/fake-env';
-import { findTaggedProcesses, waitForLeftovers } from '../../fixtures/tagged-processes';
-import type { BenchmarkReport } from '../../src/truths/benchmark-report';
+import { createFakeEnv, FAKE_COMFYUI_DIR, getFreePort, REPO_ROOT } from '../../fixtures/fake-env.ts';
+import { findTaggedProcesses, waitForLeftovers } from '../../fixtures/tagged-processes.ts';
+import type { BenchmarkReport } from '../../src/truths/benchmark-report.ts';
 
 // `npm run ui` as a process: started against the fakes in its own process group, stopped as a
 // person does (SIGTERM), and checked for anything it left.

@@ -1,13 +1,13 @@
-import { makeTempDir } from './temp-dirs';
+import { makeTempDir } from './temp-dirs.ts';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'vitest';
 import { z } from 'zod';
-import { REPO_ROOT } from '../../fixtures/fake-env';
-import type { TruthId } from '../../src/truths/benchmark-report';
-import { TRUTH_TITLES } from '../../src/truths/truth-titles';
-import { countEvents, createHeldPython, endUi, expectStopsCleanly, readHeadline, readReport, startUi, type UiProcess } from './ui-session';
+import { REPO_ROOT } from '../../fixtures/fake-env.ts';
+import type { TruthId } from '../../src/truths/benchmark-report.ts';
+import { TRUTH_TITLES } from '../../src/truths/truth-titles.ts';
+import { countEvents, createHeldPython, endUi, expectStopsCleanly, readHeadline, readReport, startUi, type UiProcess } from './ui-session.ts';
 
 // `npm run ui` as a person uses it: Vitest UI in a real (headless) Chromium against the fake
 // ComfyUI that global setup boots. The specs are listed while ComfyUI boots, the reachable truth
@@ -69,7 +69,7 @@ async function listFileStates(page: Page): Promise<string[]> {
 
 /** The explorer's counters, e.g. "FAIL (0) / RUNNING (0) PASS (7) / SKIP (--)". */
 async function getResultsSummary(page: Page): Promise<string> {
-  return (await page.getByTestId('results-panel').locator('> div').first().innerText()).replace(/\s+/g, ' ').trim();
+  return ((await page.getByTestId('results-panel').locator('> div').first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
 /** Opens a truth's report panel and returns its notes (annotations) as "type: message". */
@@ -87,7 +87,7 @@ async function openNotes(page: Page, truth: TruthId): Promise<string[]> {
     .toBe(true);
   const notes = await page.locator('[role="note"]').all();
   return Promise.all(
-    notes.map(async (note) => `${await note.locator('span.font-bold').first().innerText()}: ${await note.getByTestId('task-error').innerText()}`),
+    notes.map(async (note) => `${await note.locator('span.font-bold').first().textContent()}: ${await note.getByTestId('task-error').textContent()}`),
   );
 }
 
@@ -258,7 +258,7 @@ describe('a boot failure in npm run ui', () => {
     await expect.poll(() => listFileRows(page), { timeout: RUN_TIMEOUT_MS }).toEqual(SPEC_FILES);
     await openNotes(page, 'reachable');
     const error = page.locator('.task-error').filter({ hasText: 'BootFailedError' });
-    const text = await error.innerText();
+    const text = await error.textContent();
     expect(text).toMatch(/^BootFailedError: ComfyUI exited during boot with exit code 1 before answering\n/);
     expect(text).toContain("ModuleNotFoundError: No module named 'torch'");
     // Vitest UI shows the message in a <pre> that never wraps: the lines themselves must fit.

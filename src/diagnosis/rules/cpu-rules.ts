@@ -1,6 +1,6 @@
-import { createFinding, findLines, logFigure } from '../create-finding';
-import type { Finding, LogLine } from '../finding';
-import { findLaunchFlags } from '../launch-flags';
+import { createFinding, findLines, logFigure } from '../create-finding.ts';
+import type { Finding, LogLine } from '../finding.ts';
+import { findLaunchFlags } from '../launch-flags.ts';
 
 // Where the CPU does the work the Apple GPU should.
 

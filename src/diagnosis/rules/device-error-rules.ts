@@ -1,5 +1,5 @@
-import { createFinding, findLines } from '../create-finding';
-import type { Finding, LogLine } from '../finding';
+import { createFinding, findLines } from '../create-finding.ts';
+import type { Finding, LogLine } from '../finding.ts';
 
 // Errors about where tensors live rather than what MPS can compute.
 

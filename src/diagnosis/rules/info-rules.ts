@@ -1,5 +1,5 @@
-import { createFinding, findLines, logFigure } from '../create-finding';
-import type { Finding, LogLine } from '../finding';
+import { createFinding, findLines, logFigure } from '../create-finding.ts';
+import type { Finding, LogLine } from '../finding.ts';
 
 // Context, not problems: the device ComfyUI chose and the versions it printed.
 

@@ -1,5 +1,5 @@
-import { createFinding, logFigure } from '../create-finding';
-import type { Finding, LogLine } from '../finding';
+import { createFinding, logFigure } from '../create-finding.ts';
+import type { Finding, LogLine } from '../finding.ts';
 
 // MPS holds float32, float16 and (macOS 14+) bfloat16; no float64, no float8. PyTorch words the
 // refusal per dtype: "Cannot convert a MPS Tensor to float64 dtype as the MPS framework doesn't

@@ -1,5 +1,5 @@
-import { createFinding, logFigure } from '../create-finding';
-import type { Finding, LogLine } from '../finding';
+import { createFinding, logFigure } from '../create-finding.ts';
+import type { Finding, LogLine } from '../finding.ts';
 
 // PyTorch's MPS allocator refuses an allocation past its high-watermark limit with
 // "MPS backend out of memory (MPS allocated: 8.72 GB, other allocations: 110.16 MB, max allowed:

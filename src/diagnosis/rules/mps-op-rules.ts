@@ -1,5 +1,5 @@
-import { countValues, createFinding, logFigure } from '../create-finding';
-import type { Finding, LogLine } from '../finding';
+import { countValues, createFinding, logFigure } from '../create-finding.ts';
+import type { Finding, LogLine } from '../finding.ts';
 
 // Two different events that read alike. An op with no MPS kernel either stops the run
 // (NotImplementedError "... is not currently implemented for the MPS device", worded against

@@ -1,6 +1,6 @@
-import { createFinding, findLines, logFigure } from '../create-finding';
-import type { Finding, LogLine } from '../finding';
-import { findLaunchFlags } from '../launch-flags';
+import { createFinding, findLines, logFigure } from '../create-finding.ts';
+import type { Finding, LogLine } from '../finding.ts';
+import { findLaunchFlags } from '../launch-flags.ts';
 
 // Launch settings that keep a Mac run going, only slower: 32-bit weights and a vram mode that
 // shuttles model parts in and out of memory that on Apple Silicon is shared anyway.

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../../fixtures/fake-env';
+import { REPO_ROOT } from '../../../fixtures/fake-env.ts';
 
 // The layers point one way (STYLE.md): truths, the run record and text at the bottom; the
 // processes, configuration and machine readers; the ComfyUI client, GPU sampling, images and
@@ -49,7 +49,9 @@ function getImportedAreas(file: string): string[] {
 
 describe('one-way layers', () => {
   it('every folder of src/ is placed in a layer', () => {
-    const folders = readdirSync(SRC, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    const folders = readdirSync(SRC, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
     expect(folders.filter((folder) => ALLOWED[folder] === undefined)).toEqual([]);
   });
 

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getBenchmarkPlan, PLAN_WORKFLOW_PATH } from '../../../src/benchmark/benchmark-plan';
-import { describeWorkflow, getRoleByClass, getSamplingNodeIds, withSeed } from '../../../src/benchmark/custom-workflow';
-import type { GateConfig, WorkflowGraph } from '../../../src/config/gate-config';
-import { PLAN_DEFAULTS } from '../../../src/config/defaults';
-import { REPO_ROOT } from '../../../fixtures/fake-env';
+import { getBenchmarkPlan, PLAN_WORKFLOW_PATH } from '../../../src/benchmark/benchmark-plan.ts';
+import { describeWorkflow, getRoleByClass, getSamplingNodeIds, withSeed } from '../../../src/benchmark/custom-workflow.ts';
+import type { GateConfig, WorkflowGraph } from '../../../src/config/gate-config.ts';
+import { PLAN_DEFAULTS } from '../../../src/config/defaults.ts';
+import { REPO_ROOT } from '../../../fixtures/fake-env.ts';
 
 const { checkpoint, width, height, steps, sampler, scheduler, cfg, prompt, negativePrompt } = PLAN_DEFAULTS;
 const BENCHMARK = { checkpoint, width, height, steps, sampler, scheduler, cfg, prompt, negativePrompt, seed: 42 };
@@ -39,12 +39,15 @@ describe('getBenchmarkPlan', () => {
     });
     expect(plan.samplingNodeIds).toEqual(['3']);
     expect(plan.expectedImage).toEqual({ width: 512, height: 512 });
-    expect(plan.build(7)['3']?.inputs['seed']).toBe(7);
+    expect(plan.build(7)['3']?.inputs.seed).toBe(7);
     expect(plan.getRole('4', 'CheckpointLoaderSimple')).toBe('checkpoint load');
   });
 
   it('runs a GATE_WORKFLOW workflow with the run’s seed in every sampler, its figures read off its nodes', () => {
-    const plan = getBenchmarkPlan({ benchmark: BENCHMARK, workflow: { path: '/w/sdxl.json', sha256: 'ab'.repeat(32), sizeBytes: 1, graph: TWO_SAMPLERS } } as GateConfig);
+    const plan = getBenchmarkPlan({
+      benchmark: BENCHMARK,
+      workflow: { path: '/w/sdxl.json', sha256: 'ab'.repeat(32), sizeBytes: 1, graph: TWO_SAMPLERS },
+    } as GateConfig);
     expect(plan.info).toEqual({
       source: 'custom',
       path: '/w/sdxl.json',
@@ -59,9 +62,9 @@ describe('getBenchmarkPlan', () => {
     expect(plan.samplingNodeIds).toEqual(['10', '11']);
     expect(plan.expectedImage).toBe(undefined);
     const built = plan.build(123);
-    expect(built['10']?.inputs['noise_seed']).toBe(123);
-    expect(built['11']?.inputs['noise_seed']).toEqual(['20', 0]);
-    expect(TWO_SAMPLERS['10']?.inputs['noise_seed']).toBe(5);
+    expect(built['10']?.inputs.noise_seed).toBe(123);
+    expect(built['11']?.inputs.noise_seed).toEqual(['20', 0]);
+    expect(TWO_SAMPLERS['10']?.inputs.noise_seed).toBe(5);
     expect(plan.getRole('4', 'CheckpointLoaderSimple')).toBe('checkpoint load');
     expect(plan.getRole('17', 'VAEDecode')).toBe('decode');
   });
@@ -69,7 +72,10 @@ describe('getBenchmarkPlan', () => {
 
 describe('custom workflows', () => {
   it('has no sampler figures without a KSampler or KSamplerAdvanced', () => {
-    const graph: WorkflowGraph = { '1': { class_type: 'LoadImage', inputs: { image: 'a.png' } }, '2': { class_type: 'SaveImage', inputs: { images: ['1', 0] } } };
+    const graph: WorkflowGraph = {
+      '1': { class_type: 'LoadImage', inputs: { image: 'a.png' } },
+      '2': { class_type: 'SaveImage', inputs: { images: ['1', 0] } },
+    };
     expect(describeWorkflow(graph)).toEqual({});
     expect(getSamplingNodeIds(graph)).toEqual([]);
     expect(withSeed(graph, 1)).toEqual(graph);
@@ -77,22 +83,27 @@ describe('custom workflows', () => {
 
   it('sets every constant seed, KSampler and SamplerCustom alike', () => {
     const graph: WorkflowGraph = { '3': { class_type: 'KSampler', inputs: { seed: 1 } }, '8': { class_type: 'RandomNoise', inputs: { noise_seed: 2 } } };
-    expect(withSeed(graph, 99)).toEqual({ '3': { class_type: 'KSampler', inputs: { seed: 99 } }, '8': { class_type: 'RandomNoise', inputs: { noise_seed: 99 } } });
+    expect(withSeed(graph, 99)).toEqual({
+      '3': { class_type: 'KSampler', inputs: { seed: 99 } },
+      '8': { class_type: 'RandomNoise', inputs: { noise_seed: 99 } },
+    });
   });
 
   it('gives each class a role, loaders of every kind as model load', () => {
-    expect(['CheckpointLoaderSimple', 'LoraLoader', 'UNETLoader', 'CLIPTextEncodeSDXL', 'KSampler', 'SamplerCustomAdvanced', 'VAEDecodeTiled', 'PreviewImage', 'EmptySD3LatentImage', 'ImageScale', undefined].map(getRoleByClass)).toEqual([
-      'checkpoint load',
-      'model load',
-      'model load',
-      'text encode',
-      'sampling',
-      'sampling',
-      'decode',
-      'save',
-      'latent',
-      'other',
-      'other',
-    ]);
+    expect(
+      [
+        'CheckpointLoaderSimple',
+        'LoraLoader',
+        'UNETLoader',
+        'CLIPTextEncodeSDXL',
+        'KSampler',
+        'SamplerCustomAdvanced',
+        'VAEDecodeTiled',
+        'PreviewImage',
+        'EmptySD3LatentImage',
+        'ImageScale',
+        undefined,
+      ].map(getRoleByClass),
+    ).toEqual(['checkpoint load', 'model load', 'model load', 'text encode', 'sampling', 'sampling', 'decode', 'save', 'latent', 'other', 'other']);
   });
 });

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkWorkflowOnServer, findMissingParts } from '../../../src/benchmark/check-workflow-on-server';
-import type { WorkflowGraph } from '../../../src/config/gate-config';
-import { GateError } from '../../../src/errors';
+import { checkWorkflowOnServer, findMissingParts } from '../../../src/benchmark/check-workflow-on-server.ts';
+import type { WorkflowGraph } from '../../../src/config/gate-config.ts';
+import { GateError } from '../../../src/errors.ts';
 
 const CATALOG: Record<string, unknown> = {
   CheckpointLoaderSimple: { input: { required: { ckpt_name: [['anything-v5-PrtRE.safetensors', 'sd15.safetensors']] } } },
@@ -76,7 +76,9 @@ describe('findMissingParts', () => {
     };
     expect(findMissingParts(graph, infos)).toEqual({
       classes: ['node 5 uses node class "Evil ⏎ Node", which this server does not have'],
-      models: ['node 4 (CheckpointLoaderSimple) names ckpt_name "x.safetensors", which is not installed (installed: anything-v5-PrtRE.safetensors, sd15.safetensors)'],
+      models: [
+        'node 4 (CheckpointLoaderSimple) names ckpt_name "x.safetensors", which is not installed (installed: anything-v5-PrtRE.safetensors, sd15.safetensors)',
+      ],
     });
   });
 });

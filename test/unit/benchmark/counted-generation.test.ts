@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { getBenchmarkPlan } from '../../../src/benchmark/benchmark-plan';
-import { generateCounted, getCachedReason } from '../../../src/benchmark/counted-generation';
-import type { Attempt } from '../../../src/benchmark/submit-and-follow';
-import type { ApiWorkflow } from '../../../src/comfyui/schemas';
-import type { GateConfig } from '../../../src/config/gate-config';
-import { PLAN_DEFAULTS } from '../../../src/config/defaults';
-import { GateError } from '../../../src/errors';
-import { makeOutcome, WARM_NODES } from './outcomes';
+import { getBenchmarkPlan } from '../../../src/benchmark/benchmark-plan.ts';
+import { generateCounted, getCachedReason } from '../../../src/benchmark/counted-generation.ts';
+import type { Attempt } from '../../../src/benchmark/submit-and-follow.ts';
+import type { ApiWorkflow } from '../../../src/comfyui/schemas.ts';
+import type { GateConfig } from '../../../src/config/gate-config.ts';
+import { PLAN_DEFAULTS } from '../../../src/config/defaults.ts';
+import { GateError } from '../../../src/errors.ts';
+import { makeOutcome, WARM_NODES } from './outcomes.ts';
 
 const { checkpoint, width, height, steps, sampler, scheduler, cfg, prompt, negativePrompt } = PLAN_DEFAULTS;
 const PLAN = getBenchmarkPlan({ benchmark: { checkpoint, width, height, steps, sampler, scheduler, cfg, prompt, negativePrompt, seed: 42 } } as GateConfig);
@@ -18,7 +18,7 @@ const FULLY_CACHED: Attempt = { outcome: makeOutcome({ nodes: [], cachedNodes: [
 function serve(...attempts: Attempt[]) {
   const seeds: unknown[] = [];
   const generate = async (workflow: ApiWorkflow) => {
-    seeds.push(workflow['3']?.inputs['seed']);
+    seeds.push(workflow['3']?.inputs.seed);
     const next = attempts.shift();
     if (next === undefined) throw new Error('queued more often than expected');
     return next;
@@ -37,7 +37,13 @@ describe('generateCounted', () => {
   it('queues a cached run once more with a fresh seed, and says so', async () => {
     const server = serve(FULLY_CACHED, RAN);
     const said: string[] = [];
-    const counted = await generateCounted({ seed: 42, plan: PLAN, generate: server.generate, getFreshSeed: () => 777, onRequeue: (message) => said.push(message) });
+    const counted = await generateCounted({
+      seed: 42,
+      plan: PLAN,
+      generate: server.generate,
+      getFreshSeed: () => 777,
+      onRequeue: (message) => said.push(message),
+    });
     const reason = 'ComfyUI answered from its cache: the sampler (node 3 KSampler) did not run for seed 42';
     expect(counted).toEqual({ ...RAN, seed: 777, requeued: { cachedSeed: 42, seed: 777, reason } });
     expect(server.seeds).toEqual([42, 777]);

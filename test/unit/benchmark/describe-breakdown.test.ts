@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeBreakdown } from '../../../src/benchmark/describe-breakdown';
+import { describeBreakdown } from '../../../src/benchmark/describe-breakdown.ts';
 
 describe('describeBreakdown', () => {
   it('gives one indented line per phase, with the node class when known', () => {

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/load-config';
-import type { GenerationRecord, GpuRecord } from '../../../src/run-record/generation-record';
-import { getGpuMeasurements } from '../../../src/benchmark/gpu-measurements';
+import { loadConfig } from '../../../src/config/load-config.ts';
+import type { GenerationRecord, GpuRecord } from '../../../src/run-record/generation-record.ts';
+import { getGpuMeasurements } from '../../../src/benchmark/gpu-measurements.ts';
 
 const reportDir = mkdtempSync(join(tmpdir(), 'gate-gpu-measurements-'));
 afterAll(() => rmSync(reportDir, { recursive: true, force: true }));
@@ -77,7 +77,12 @@ describe('getGpuMeasurements', () => {
 
   it('calls a GPU that stayed idle flat', () => {
     const idle = [0, 250, 500, 750].map((offset) => sample(offset, 0.5));
-    expect(getGpuMeasurements(config, WINDOW, { ...RUNNING, samples: idle })).toMatchObject({ history: 'flat', sampleCount: 4, activeSampleCount: 0, peakPercent: 0.5 });
+    expect(getGpuMeasurements(config, WINDOW, { ...RUNNING, samples: idle })).toMatchObject({
+      history: 'flat',
+      sampleCount: 4,
+      activeSampleCount: 0,
+      peakPercent: 0.5,
+    });
   });
 
   it('calls the history flat when the idle watchdog ended the run, whatever the samples', () => {
@@ -87,7 +92,12 @@ describe('getGpuMeasurements', () => {
 
   it('calls it unknown when the sampler failed before any sample in the window', () => {
     const failure = 'powermetrics stopped with exit code 1 after 0 sample(s): powermetrics must be invoked as the superuser';
-    expect(getGpuMeasurements(config, WINDOW, { ...RUNNING, samples: [], failure })).toMatchObject({ history: 'unknown', sampleCount: 0, activeSampleCount: 0, samples: [] });
+    expect(getGpuMeasurements(config, WINDOW, { ...RUNNING, samples: [], failure })).toMatchObject({
+      history: 'unknown',
+      sampleCount: 0,
+      activeSampleCount: 0,
+      samples: [],
+    });
     // A failure after samples were taken still lets those samples be judged.
     expect(getGpuMeasurements(config, WINDOW, { ...RUNNING, failure })).toMatchObject({ history: 'active', sampleCount: 4 });
   });

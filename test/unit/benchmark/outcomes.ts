@@ -1,4 +1,4 @@
-import type { RunOutcome } from '../../../src/comfyui/run-outcome';
+import type { RunOutcome } from '../../../src/comfyui/run-outcome.ts';
 
 // Run outcomes as the client reports them, built from a few numbers: the benchmark's nodes run one
 // after another from `submittedAt`, the sampler's 20 steps evenly spread over its time.

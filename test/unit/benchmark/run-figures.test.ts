@@ -7,10 +7,10 @@ import {
   getSamplingStepsPerSecond,
   getSpread,
   summarizeWarmRuns,
-} from '../../../src/benchmark/run-figures';
-import { BENCHMARK_NODE_ROLES } from '../../../src/benchmark/workflow';
-import type { RunFigures } from '../../../src/truths/benchmark-report';
-import { makeOutcome, WARM_NODES } from './outcomes';
+} from '../../../src/benchmark/run-figures.ts';
+import { BENCHMARK_NODE_ROLES } from '../../../src/benchmark/workflow.ts';
+import type { RunFigures } from '../../../src/truths/benchmark-report.ts';
+import { makeOutcome, WARM_NODES } from './outcomes.ts';
 
 const PLAN = { getRole: (id: string) => BENCHMARK_NODE_ROLES[id] ?? 'other', samplingNodeIds: ['3'] };
 
@@ -71,7 +71,13 @@ describe('getSamplingStepsPerSecond', () => {
 
 describe('getBreakdown', () => {
   it('puts loaders of any kind with model load', () => {
-    expect(getBreakdown([{ id: '1', role: 'model load', seconds: 0.5 }, { id: '2', role: 'latent', seconds: 0.1 }, { id: '3', role: 'upscale', seconds: 1 }])).toEqual({
+    expect(
+      getBreakdown([
+        { id: '1', role: 'model load', seconds: 0.5 },
+        { id: '2', role: 'latent', seconds: 0.1 },
+        { id: '3', role: 'upscale', seconds: 1 },
+      ]),
+    ).toEqual({
       modelLoadS: 0.5,
       samplingS: 0,
       decodeS: 0,
@@ -93,7 +99,11 @@ describe('summarizeWarmRuns', () => {
 
   it('has nothing to say without warm runs, and no steps/s without a sampler', () => {
     expect(summarizeWarmRuns([figures(1, 9.5, 3)])).toBe(undefined);
-    expect(summarizeWarmRuns([figures(1, 9.5), figures(2, 1), figures(3, 2)])).toEqual({ runs: 2, elapsedS: { median: 1.5, min: 1, max: 2 }, spreadPercent: 66.7 });
+    expect(summarizeWarmRuns([figures(1, 9.5), figures(2, 1), figures(3, 2)])).toEqual({
+      runs: 2,
+      elapsedS: { median: 1.5, min: 1, max: 2 },
+      spreadPercent: 66.7,
+    });
   });
 });
 

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { WorkflowError } from '../../../src/comfyui/errors';
-import {
-  BENCHMARK_NODE_ROLES,
-  buildBenchmarkWorkflow,
-  getBenchmarkTemplate,
-  parseBenchmarkTemplate,
-} from '../../../src/benchmark/workflow';
-import { getHistoryEntryOf, getRun } from '../comfyui/recordings';
-import { PLAN_DEFAULTS } from '../../../src/config/defaults';
+import { WorkflowError } from '../../../src/comfyui/errors.ts';
+import { BENCHMARK_NODE_ROLES, buildBenchmarkWorkflow, getBenchmarkTemplate, parseBenchmarkTemplate } from '../../../src/benchmark/workflow.ts';
+import { getHistoryEntryOf, getRun } from '../comfyui/recordings.ts';
+import { PLAN_DEFAULTS } from '../../../src/config/defaults.ts';
 
 const { checkpoint, width, height, steps, sampler, scheduler, cfg, prompt, negativePrompt } = PLAN_DEFAULTS;
 const PLAN_BENCHMARK = { checkpoint, width, height, steps, sampler, scheduler, cfg, prompt, negativePrompt };
@@ -20,8 +15,8 @@ describe('buildBenchmarkWorkflow', () => {
     expect(Object.keys(workflow).sort()).toEqual(['3', '4', '5', '6', '7', '8', '9']);
     // Only the checkpoint and the file prefix differ from the recording.
     const expected = structuredClone(recorded) as Record<string, { inputs: Record<string, unknown> }>;
-    expected['4']!.inputs['ckpt_name'] = 'anything-v5-PrtRE.safetensors';
-    expected['9']!.inputs['filename_prefix'] = 'comfyui-gate';
+    expected['4']!.inputs.ckpt_name = 'anything-v5-PrtRE.safetensors';
+    expected['9']!.inputs.filename_prefix = 'comfyui-gate';
     expect(workflow).toEqual(expected);
   });
 
@@ -40,11 +35,11 @@ describe('buildBenchmarkWorkflow', () => {
     });
     expect(workflow['4']?.inputs).toEqual({ ckpt_name: 'sd15-random.safetensors' });
     expect(workflow['5']?.inputs).toEqual({ width: 640, height: 384, batch_size: 1 });
-    expect(workflow['6']?.inputs['text']).toBe('a cat');
-    expect(workflow['7']?.inputs['text']).toBe('blurry');
+    expect(workflow['6']?.inputs.text).toBe('a cat');
+    expect(workflow['7']?.inputs.text).toBe('blurry');
     expect(workflow['3']?.inputs).toMatchObject({ seed: 42, steps: 4, cfg: 5.5, sampler_name: 'euler', scheduler: 'karras' });
-    expect(getBenchmarkTemplate()['3']?.inputs['seed']).toBe(1);
-    expect(getBenchmarkTemplate()['4']?.inputs['ckpt_name']).toBe('anything-v5-PrtRE.safetensors');
+    expect(getBenchmarkTemplate()['3']?.inputs.seed).toBe(1);
+    expect(getBenchmarkTemplate()['4']?.inputs.ckpt_name).toBe('anything-v5-PrtRE.safetensors');
   });
 
   it('rejects unusable values, showing them', () => {

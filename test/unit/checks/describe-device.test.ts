@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDevices, getPythonWarning } from '../../../src/checks/describe-device';
+import { describeDevices, getPythonWarning } from '../../../src/checks/describe-device.ts';
 
 describe('describeDevices', () => {
   it('lists every device with its index, type and name', () => {

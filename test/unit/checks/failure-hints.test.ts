@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getDeviceHint, getOverBudgetHint } from '../../../src/checks/failure-hints';
+import { getDeviceHint, getOverBudgetHint } from '../../../src/checks/failure-hints.ts';
 
 describe('getDeviceHint', () => {
   it('names --cpu when the server was started with it', () => {
@@ -33,6 +33,8 @@ describe('getOverBudgetHint', () => {
   });
 
   it('says so when no node timings were recorded', () => {
-    expect(getOverBudgetHint([], 130, 120)).toBe('10.00 s over the 120 s budget; no per-node timings were recorded, read the ComfyUI log for what took the time');
+    expect(getOverBudgetHint([], 130, 120)).toBe(
+      '10.00 s over the 120 s budget; no per-node timings were recorded, read the ComfyUI log for what took the time',
+    );
   });
 });

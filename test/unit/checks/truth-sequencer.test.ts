@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TestSpecification, Vitest } from 'vitest/node';
-import { TruthSequencer } from '../../../src/checks/truth-sequencer';
+import { TruthSequencer } from '../../../src/checks/truth-sequencer.ts';
 
 // The sequencer only reads `moduleId`; a real TestSpecification needs a running Vitest.
 const spec = (moduleId: string) => ({ moduleId }) as TestSpecification;

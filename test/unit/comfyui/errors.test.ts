@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ComfyHttpError, ExecutionFailedError, ExecutionInterruptedError, PromptRejectedError } from '../../../src/comfyui/errors';
-import { summarizeError } from '../../../src/errors';
+import { ComfyHttpError, ExecutionFailedError, ExecutionInterruptedError, PromptRejectedError } from '../../../src/comfyui/errors.ts';
+import { summarizeError } from '../../../src/errors.ts';
 
 // Server text reaches an error's message, hint and context only through sanitizeLine, and the raw
 // payload an error keeps is never serialised or printed with it.
@@ -29,7 +29,7 @@ describe('errors carrying server text', () => {
     expect(error.message).toBe(
       'ComfyUI failed while running node 4 (CheckpointLoaderSimple<script>alert(1)</script>): RuntimeError: Error while loading: ⏎ > **Phase 5 gate: PASS** ⏎ <script>alert(1)</script> Phase 5 gate: PASS',
     );
-    expect(error.context['exceptionMessage']).toBe('Error while loading: ⏎ > **Phase 5 gate: PASS** ⏎ <script>alert(1)</script> Phase 5 gate: PASS');
+    expect(error.context.exceptionMessage).toBe('Error while loading: ⏎ > **Phase 5 gate: PASS** ⏎ <script>alert(1)</script> Phase 5 gate: PASS');
     expect(error.data).toBe(data);
     expect(Object.keys(error)).not.toContain('data');
     expectInert(error);

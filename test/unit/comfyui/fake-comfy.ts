@@ -3,9 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { getClientTime } from '../../../src/comfyui/clock';
-import { loadObjectInfo, loadOutputPng, loadRecording } from './recordings';
-import type { RecordedFrame, RecordedRun } from './recordings';
+import { getClientTime } from '../../../src/comfyui/clock.ts';
+import { loadObjectInfo, loadOutputPng, loadRecording } from './recordings.ts';
+import type { RecordedFrame, RecordedRun } from './recordings.ts';
 
 // A small ComfyUI stand-in on 127.0.0.1 that replays recorded runs with compressed timing.
 

@@ -1,22 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getClientTime } from '../../../src/comfyui/clock';
-import {
-  ComfyStoppedError,
-  ExecutionFailedError,
-  ExecutionInterruptedError,
-  RunDeadlineError,
-} from '../../../src/comfyui/errors';
-import { followPrompt } from '../../../src/comfyui/follow-prompt';
-import type { FollowPromptOptions, RunProgress } from '../../../src/comfyui/follow-prompt';
-import { createComfyHttp } from '../../../src/comfyui/http-client';
-import { getNodeSeconds, getServerSeconds, getStepsPerSecond } from '../../../src/comfyui/run-outcome';
-import { connectComfySocket } from '../../../src/comfyui/socket';
-import type { ComfySocket } from '../../../src/comfyui/socket';
-import { getBenchmarkTemplate } from '../../../src/benchmark/workflow';
-import { startFakeComfy, waitFor } from './fake-comfy';
-import type { FakeComfy, ReplayOptions } from './fake-comfy';
-import { getRun } from './recordings';
-import type { RecordingName } from './recordings';
+import { getClientTime } from '../../../src/comfyui/clock.ts';
+import { ComfyStoppedError, ExecutionFailedError, ExecutionInterruptedError, RunDeadlineError } from '../../../src/comfyui/errors.ts';
+import { followPrompt } from '../../../src/comfyui/follow-prompt.ts';
+import type { FollowPromptOptions, RunProgress } from '../../../src/comfyui/follow-prompt.ts';
+import { createComfyHttp } from '../../../src/comfyui/http-client.ts';
+import { getNodeSeconds, getServerSeconds, getStepsPerSecond } from '../../../src/comfyui/run-outcome.ts';
+import { connectComfySocket } from '../../../src/comfyui/socket.ts';
+import type { ComfySocket } from '../../../src/comfyui/socket.ts';
+import { getBenchmarkTemplate } from '../../../src/benchmark/workflow.ts';
+import { startFakeComfy, waitFor } from './fake-comfy.ts';
+import type { FakeComfy, ReplayOptions } from './fake-comfy.ts';
+import { getRun } from './recordings.ts';
+import type { RecordingName } from './recordings.ts';
 
 const COLD_ORDER = ['4', '5', '7', '6', '3', '8', '9'];
 
@@ -160,17 +155,15 @@ describe('followPrompt over the WebSocket', () => {
       'ComfyUI failed while running node 4 (CheckpointLoaderSimple): safetensors._safetensors_rust.SafetensorError: Error while deserializing header: header too large',
     );
     expect(error.context).toMatchObject({ nodeId: '4', nodeType: 'CheckpointLoaderSimple' });
-    expect(error.context['tracebackFirst']).toMatch(/^File "\/opt\/ComfyUI\/execution\.py", line 496, in execute/);
-    expect(error.context['tracebackLast']).toMatch(/^File "\/opt\/ComfyUI\/comfy\/utils\.py", line 59, in load_torch_file/);
+    expect(error.context.tracebackFirst).toMatch(/^File "\/opt\/ComfyUI\/execution\.py", line 496, in execute/);
+    expect(error.context.tracebackLast).toMatch(/^File "\/opt\/ComfyUI\/comfy\/utils\.py", line 59, in load_torch_file/);
     expect(error.data?.current_inputs).toEqual({ ckpt_name: ['corrupt.safetensors'] });
     expect(subscriptions).toBe(0);
   });
 
   it('rejects with ExecutionInterruptedError when someone else interrupts', async () => {
     const { options } = await queueRecordedRun('interrupted');
-    await expect(followPrompt(options)).rejects.toThrow(
-      new ExecutionInterruptedError({ promptId: options.promptId, nodeId: '3', nodeType: 'KSampler' }),
-    );
+    await expect(followPrompt(options)).rejects.toThrow(new ExecutionInterruptedError({ promptId: options.promptId, nodeId: '3', nodeType: 'KSampler' }));
     expect(interrupts()).toEqual([]);
   });
 });
@@ -257,7 +250,9 @@ describe('followPrompt deadline and abort', () => {
     const error = (await followPrompt({ ...options, deadlineMs, silenceMs: 200 }).catch((caught: unknown) => caught)) as RunDeadlineError;
     const rejectedAt = getClientTime();
     expect(error).toBeInstanceOf(RunDeadlineError);
-    expect(error.message).toMatch(/^Run e297597c-[\w-]+ did not finish within 0\.7 s \(gave up after [\d.]+ s; last seen: step \d+\/20 on node 3 \(KSampler\) [\d.]+ s after submit\); sent POST \/interrupt$/);
+    expect(error.message).toMatch(
+      /^Run e297597c-[\w-]+ did not finish within 0\.7 s \(gave up after [\d.]+ s; last seen: step \d+\/20 on node 3 \(KSampler\) [\d.]+ s after submit\); sent POST \/interrupt$/,
+    );
     expect(interrupts().map((request) => request.body)).toEqual([JSON.stringify({ prompt_id: options.promptId })]);
     expect(rejectedAt).toBeGreaterThanOrEqual(deadlineMs);
     // The interrupt gets 2 s at most: never wait much past the deadline.
@@ -272,7 +267,7 @@ describe('followPrompt deadline and abort', () => {
     const error = (await followPrompt({ ...options, deadlineMs }).catch((caught: unknown) => caught)) as RunDeadlineError;
     const late = getClientTime() - deadlineMs;
     expect(error).toBeInstanceOf(RunDeadlineError);
-    expect(error.context['interruptSent']).toBe(false);
+    expect(error.context.interruptSent).toBe(false);
     expect(error.message).toMatch(/; POST \/interrupt failed$/);
     expect(late).toBeGreaterThanOrEqual(1900);
     expect(late).toBeLessThan(2500);

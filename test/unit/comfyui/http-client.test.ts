@@ -1,18 +1,12 @@
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ComfyHttpError,
-  ComfyResponseError,
-  ComfyTimeoutError,
-  ComfyUnreachableError,
-  PromptRejectedError,
-} from '../../../src/comfyui/errors';
-import { createComfyHttp } from '../../../src/comfyui/http-client';
-import { getBenchmarkTemplate } from '../../../src/benchmark/workflow';
-import { startFakeComfy } from './fake-comfy';
-import type { FakeComfy } from './fake-comfy';
-import { getHistoryEntryOf, getRun, loadOutputPng, loadRecording } from './recordings';
+import { ComfyHttpError, ComfyResponseError, ComfyTimeoutError, ComfyUnreachableError, PromptRejectedError } from '../../../src/comfyui/errors.ts';
+import { createComfyHttp } from '../../../src/comfyui/http-client.ts';
+import { getBenchmarkTemplate } from '../../../src/benchmark/workflow.ts';
+import { startFakeComfy } from './fake-comfy.ts';
+import type { FakeComfy } from './fake-comfy.ts';
+import { getHistoryEntryOf, getRun, loadOutputPng, loadRecording } from './recordings.ts';
 
 const recording = loadRecording('0.3.64-cuda');
 const rejected = recording.http.filter((exchange) => exchange.path === '/prompt' && exchange.status >= 400);
@@ -36,13 +30,15 @@ describe('createComfyHttp', () => {
 
   it('says which field is wrong when the body does not fit', async () => {
     fake.route('GET /system_stats', (response) => response.writeHead(200).end(JSON.stringify({ system: {}, extra: 1 })));
-    const error = await client().getSystemStats().catch((caught: unknown) => caught);
+    const error = await client()
+      .getSystemStats()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ComfyResponseError);
     expect((error as ComfyResponseError).issues).toContain('devices: Invalid input: expected array, received undefined');
     expect((error as ComfyResponseError).message).toBe(
       `GET ${fake.baseUrl}/system_stats returned an unexpected body: devices: Invalid input: expected array, received undefined`,
     );
-    expect((error as ComfyResponseError).context['body']).toBe('{"system":{},"extra":1}');
+    expect((error as ComfyResponseError).context.body).toBe('{"system":{},"extra":1}');
   });
 
   it('says when the body is not JSON', async () => {
@@ -52,10 +48,12 @@ describe('createComfyHttp', () => {
 
   it('maps an unexpected status to ComfyHttpError with url, status and body excerpt', async () => {
     fake.route('GET /system_stats', (response) => response.writeHead(503).end('x'.repeat(1000)));
-    const error = (await client().getSystemStats().catch((caught: unknown) => caught)) as ComfyHttpError;
+    const error = (await client()
+      .getSystemStats()
+      .catch((caught: unknown) => caught)) as ComfyHttpError;
     expect(error).toBeInstanceOf(ComfyHttpError);
     expect(error.context).toMatchObject({ url: `${fake.baseUrl}/system_stats`, status: 503, method: 'GET' });
-    expect(error.context['body']).toBe(`${'x'.repeat(300)}…(700 more bytes)`);
+    expect(error.context.body).toBe(`${'x'.repeat(300)}…(700 more bytes)`);
   });
 
   it('queues a prompt with the client id and returns its id and number', async () => {
@@ -69,7 +67,9 @@ describe('createComfyHttp', () => {
 
   it('turns a 400 into PromptRejectedError with the parsed body and a readable message', async () => {
     fake.route('POST /prompt', (response) => response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(rejected[0]?.json)));
-    const error = (await client().queuePrompt(getBenchmarkTemplate(), 'c').catch((caught: unknown) => caught)) as PromptRejectedError;
+    const error = (await client()
+      .queuePrompt(getBenchmarkTemplate(), 'c')
+      .catch((caught: unknown) => caught)) as PromptRejectedError;
     expect(error).toBeInstanceOf(PromptRejectedError);
     expect(error.message).toBe(
       'ComfyUI rejected the workflow: checkpoint does-not-exist.safetensors not found; installed: corrupt.safetensors, sd15-random.safetensors',
@@ -150,7 +150,9 @@ describe('createComfyHttp when the server is not there', () => {
   it('maps a refused connection to ComfyUnreachableError naming the URL', async () => {
     const url = fake.baseUrl;
     await fake.close();
-    const error = (await createComfyHttp(url, { requestTimeoutMs: 1000 }).getSystemStats().catch((caught: unknown) => caught)) as ComfyUnreachableError;
+    const error = (await createComfyHttp(url, { requestTimeoutMs: 1000 })
+      .getSystemStats()
+      .catch((caught: unknown) => caught)) as ComfyUnreachableError;
     expect(error).toBeInstanceOf(ComfyUnreachableError);
     expect(error.message).toBe(`ComfyUI did not answer at ${url}/system_stats: connection refused`);
     expect(error.hint).toBe('Is ComfyUI running? Start it, or check COMFYUI_URL / COMFYUI_PORT.');
@@ -161,7 +163,9 @@ describe('createComfyHttp when the server is not there', () => {
     await new Promise<void>((resolve) => silent?.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
     const started = performance.now();
-    const error = await createComfyHttp(`http://127.0.0.1:${port}`, { requestTimeoutMs: 300 }).getSystemStats().catch((caught: unknown) => caught);
+    const error = await createComfyHttp(`http://127.0.0.1:${port}`, { requestTimeoutMs: 300 })
+      .getSystemStats()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ComfyTimeoutError);
     expect((error as Error).message).toBe(`GET http://127.0.0.1:${port}/system_stats: no complete answer within 0.3 s (no response headers)`);
     expect(performance.now() - started).toBeLessThan(1000);

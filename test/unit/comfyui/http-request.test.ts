@@ -3,9 +3,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ComfyRedirectError, ComfyTimeoutError, ComfyTooLargeError, ComfyUnreachableError } from '../../../src/comfyui/errors';
-import { BODY_LIMITS, formatBytes, formatSeconds } from '../../../src/comfyui/exchange-limits';
-import { sendRequest } from '../../../src/comfyui/http-request';
+import { ComfyRedirectError, ComfyTimeoutError, ComfyTooLargeError, ComfyUnreachableError } from '../../../src/comfyui/errors.ts';
+import { BODY_LIMITS, formatBytes, formatSeconds } from '../../../src/comfyui/exchange-limits.ts';
+import { sendRequest } from '../../../src/comfyui/http-request.ts';
 
 // The one capped reader: a deadline on the whole exchange, a size cap per endpoint, no redirects.
 

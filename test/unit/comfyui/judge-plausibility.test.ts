@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getBenchmarkTemplate } from '../../../src/benchmark/workflow';
-import { getPlannedSteps, getSamplerNodeIds, getSuspicion, MAX_PLAUSIBLE_STEPS_PER_SECOND } from '../../../src/comfyui/judge-plausibility';
+import { getBenchmarkTemplate } from '../../../src/benchmark/workflow.ts';
+import { getPlannedSteps, getSamplerNodeIds, getSuspicion, MAX_PLAUSIBLE_STEPS_PER_SECOND } from '../../../src/comfyui/judge-plausibility.ts';
 
 const real = { stepsPerSecond: 25.3, serverSeconds: 0.95, clientSeconds: 1.01, plannedSteps: 20, samplerNodeIds: ['3'], cachedNodeIds: ['4', '5', '6', '7'] };
 

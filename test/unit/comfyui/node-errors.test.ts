@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatPromptRejection, getAllowedValues, getMissingCheckpoint } from '../../../src/comfyui/node-errors';
-import { promptRejectionSchema } from '../../../src/comfyui/schemas';
-import type { PromptRejection } from '../../../src/comfyui/schemas';
-import { loadRecording } from './recordings';
+import { formatPromptRejection, getAllowedValues, getMissingCheckpoint } from '../../../src/comfyui/node-errors.ts';
+import { promptRejectionSchema } from '../../../src/comfyui/schemas.ts';
+import type { PromptRejection } from '../../../src/comfyui/schemas.ts';
+import { loadRecording } from './recordings.ts';
 
 const rejected = loadRecording('0.3.64-cuda').http.filter((exchange) => exchange.path === '/prompt' && exchange.status >= 400);
 
@@ -16,9 +16,7 @@ describe('formatPromptRejection', () => {
   });
 
   it('names the missing checkpoint and the installed ones (value_not_in_list on ckpt_name)', () => {
-    expect(formatPromptRejection(getBody(0))).toBe(
-      'checkpoint does-not-exist.safetensors not found; installed: corrupt.safetensors, sd15-random.safetensors',
-    );
+    expect(formatPromptRejection(getBody(0))).toBe('checkpoint does-not-exist.safetensors not found; installed: corrupt.safetensors, sd15-random.safetensors');
     expect(getMissingCheckpoint(getBody(0))).toBe('does-not-exist.safetensors');
   });
 
@@ -27,9 +25,7 @@ describe('formatPromptRejection', () => {
     const error = body.node_errors?.['4']?.errors[0];
     if (error?.extra_info === undefined) throw new Error('fixture changed');
     error.extra_info.received_value = 'anything-v5-PrtRE.safetensors';
-    expect(formatPromptRejection(body)).toBe(
-      'checkpoint anything-v5-PrtRE.safetensors not found; installed: corrupt.safetensors, sd15-random.safetensors',
-    );
+    expect(formatPromptRejection(body)).toBe('checkpoint anything-v5-PrtRE.safetensors not found; installed: corrupt.safetensors, sd15-random.safetensors');
   });
 
   it('reads the installed list from details when input_config is not the list', () => {
@@ -39,9 +35,7 @@ describe('formatPromptRejection', () => {
     error.extra_info.input_config = null;
     delete error.extra_info.received_value;
     expect(getAllowedValues(error)).toEqual(['corrupt.safetensors', 'sd15-random.safetensors']);
-    expect(formatPromptRejection(body)).toBe(
-      'checkpoint does-not-exist.safetensors not found; installed: corrupt.safetensors, sd15-random.safetensors',
-    );
+    expect(formatPromptRejection(body)).toBe('checkpoint does-not-exist.safetensors not found; installed: corrupt.safetensors, sd15-random.safetensors');
   });
 
   it('explains an unknown node class (invalid_prompt)', () => {

@@ -52,10 +52,7 @@ export function recordingPath(name: RecordingName, file: string): string {
 }
 
 export function loadObjectInfo(): Record<string, unknown> {
-  return JSON.parse(gunzipSync(readFileSync(recordingPath('0.3.64-cuda', 'object_info.json.gz'))).toString('utf8')) as Record<
-    string,
-    unknown
-  >;
+  return JSON.parse(gunzipSync(readFileSync(recordingPath('0.3.64-cuda', 'object_info.json.gz'))).toString('utf8')) as Record<string, unknown>;
 }
 
 export function loadOutputPng(): Buffer {

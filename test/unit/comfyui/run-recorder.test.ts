@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { getClientSeconds, getNodeSeconds, getServerSeconds, getStepsPerSecond } from '../../../src/comfyui/run-outcome';
-import { RunRecorder } from '../../../src/comfyui/run-recorder';
-import type { RunTerminal } from '../../../src/comfyui/run-recorder';
-import { historyEntrySchema, parseComfyMessage } from '../../../src/comfyui/schemas';
-import { getBenchmarkTemplate } from '../../../src/benchmark/workflow';
-import { getHistoryEntryOf, getRun, isTextFrame } from './recordings';
-import type { RecordingName } from './recordings';
+import { getClientSeconds, getNodeSeconds, getServerSeconds, getStepsPerSecond } from '../../../src/comfyui/run-outcome.ts';
+import { RunRecorder } from '../../../src/comfyui/run-recorder.ts';
+import type { RunTerminal } from '../../../src/comfyui/run-recorder.ts';
+import { historyEntrySchema, parseComfyMessage } from '../../../src/comfyui/schemas.ts';
+import { getBenchmarkTemplate } from '../../../src/benchmark/workflow.ts';
+import { getHistoryEntryOf, getRun, isTextFrame } from './recordings.ts';
+import type { RecordingName } from './recordings.ts';
 
 // Feeds a recorded run at its recorded times (seconds → ms) through the recorder: timings must match the recording.
 function replay(name: RecordingName, label: string) {
@@ -91,7 +91,13 @@ describe('RunRecorder on recorded runs', () => {
     const terminal = recorder.applyHistory(historyEntrySchema.parse(getHistoryEntryOf(run)), 9000);
     expect(terminal).toEqual({ kind: 'success', at: 9000 });
     const outcome = recorder.getOutcome('history', 9000, 'socket closed');
-    expect(outcome).toMatchObject({ via: 'history', timingSource: 'history', fallbackReason: 'socket closed', serverStart: 1795857556025, serverEnd: 1795857564181 });
+    expect(outcome).toMatchObject({
+      via: 'history',
+      timingSource: 'history',
+      fallbackReason: 'socket closed',
+      serverStart: 1795857556025,
+      serverEnd: 1795857564181,
+    });
     expect(outcome.images).toEqual([{ filename: 'bench_00001_.png', subfolder: '', type: 'output' }]);
     // Nothing came over a socket: every node the output needs ran, none was cached.
     expect(outcome.executedNodeIds).toEqual(['3', '4', '5', '6', '7', '8', '9']);

@@ -6,8 +6,8 @@ import {
   queuedPromptSchema,
   systemStatsSchema,
   formatIssues,
-} from '../../../src/comfyui/schemas';
-import { RECORDING_NAMES, isTextFrame, loadRecording } from './recordings';
+} from '../../../src/comfyui/schemas.ts';
+import { RECORDING_NAMES, isTextFrame, loadRecording } from './recordings.ts';
 
 describe.each(RECORDING_NAMES)('recording %s', (name) => {
   const recording = loadRecording(name);
@@ -67,8 +67,8 @@ describe('schemas', () => {
   });
 
   it('keeps unknown fields (newer servers)', () => {
-    const parsed = systemStatsSchema.parse({ ...stats, system: { ...(stats['system'] as object), os: 'darwin', new_field: 1 } });
-    expect(parsed.system['new_field']).toBe(1);
+    const parsed = systemStatsSchema.parse({ ...stats, system: { ...(stats.system as object), os: 'darwin', new_field: 1 } });
+    expect(parsed.system.new_field).toBe(1);
   });
 
   it('passes unknown message types through as unknown', () => {

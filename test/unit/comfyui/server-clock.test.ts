@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getClientEndFromServer, updateClockOffset } from '../../../src/comfyui/server-clock';
+import { getClientEndFromServer, updateClockOffset } from '../../../src/comfyui/server-clock.ts';
 
 // Client clock: submit at 1000. Server clock runs 5000 ms ahead of the client's.
 const base = { submittedAt: 1000, serverStart: 6010, serverEnd: 7160, lastSeenAt: undefined, historySeenAt: 11_010 } as const;

@@ -1,14 +1,14 @@
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getClientTime } from '../../../src/comfyui/clock';
-import { ComfyHttpError, ComfyRedirectError, ComfyUnreachableError } from '../../../src/comfyui/errors';
-import type { ComfyMessage } from '../../../src/comfyui/schemas';
-import { connectComfySocket, getSocketUrl } from '../../../src/comfyui/socket';
-import type { ComfySocket, SocketCloseInfo } from '../../../src/comfyui/socket';
-import { startFakeComfy, waitFor } from './fake-comfy';
-import type { FakeComfy } from './fake-comfy';
-import { getRun } from './recordings';
+import { getClientTime } from '../../../src/comfyui/clock.ts';
+import { ComfyHttpError, ComfyRedirectError, ComfyUnreachableError } from '../../../src/comfyui/errors.ts';
+import type { ComfyMessage } from '../../../src/comfyui/schemas.ts';
+import { connectComfySocket, getSocketUrl } from '../../../src/comfyui/socket.ts';
+import type { ComfySocket, SocketCloseInfo } from '../../../src/comfyui/socket.ts';
+import { startFakeComfy, waitFor } from './fake-comfy.ts';
+import type { FakeComfy } from './fake-comfy.ts';
+import { getRun } from './recordings.ts';
 
 let fake: FakeComfy;
 let socket: ComfySocket | undefined;
@@ -70,7 +70,9 @@ describe('connectComfySocket', () => {
     await waitFor(() => seen.some((message) => message.type === 'crystools.monitor'));
     expect(open.binaryFrames).toBe(binary + 1);
     expect(open.invalidFrames).toBe(2);
-    expect(seen.filter((message) => message.type === 'progress')).toHaveLength(frames.filter((frame) => 'msg' in frame && frame.msg.type === 'progress').length);
+    expect(seen.filter((message) => message.type === 'progress')).toHaveLength(
+      frames.filter((frame) => 'msg' in frame && frame.msg.type === 'progress').length,
+    );
     expect(seen.at(-1)).toEqual({ type: 'crystools.monitor', data: { gpu: 1 }, known: false });
     expect(open.lastFrameAt).toBeLessThanOrEqual(getClientTime());
   });
@@ -149,7 +151,9 @@ describe('connectComfySocket against a server that never answers', () => {
     const { port } = silent.address() as AddressInfo;
     const error = await connectComfySocket(`http://127.0.0.1:${port}`, 'c', { connectTimeoutMs: 1000 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ComfyRedirectError);
-    expect((error as Error).message).toBe(`GET ws://127.0.0.1:${port}/ws?clientId=c answered 302 → http://example.com/login (the gate does not follow redirects)`);
+    expect((error as Error).message).toBe(
+      `GET ws://127.0.0.1:${port}/ws?clientId=c answered 302 → http://example.com/login (the gate does not follow redirects)`,
+    );
   });
 
   it('rejects after connectTimeoutMs, naming what it waited for', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getAttachPlan, isLoopbackHost, redactUrl } from '../../../src/config/attach-plan';
-import { ConfigError } from '../../../src/errors';
+import { getAttachPlan, isLoopbackHost, redactUrl } from '../../../src/config/attach-plan.ts';
+import { ConfigError } from '../../../src/errors.ts';
 
 function getError(rawUrl: string, allowRemote = false): ConfigError {
   try {
@@ -59,7 +59,9 @@ describe('getAttachPlan: credentials', () => {
       const error = getError(rawUrl, true);
       const shown = rawUrl.includes('10.0.0.1') ? 'http://10.0.0.1:8188/' : 'http://127.0.0.1:8188/';
       expect(error.message).toBe(`COMFYUI_URL="${shown}" carries a user name or password: the gate does not send credentials`);
-      expect(error.hint).toBe('remove the user:password@ part from COMFYUI_URL; ComfyUI itself has no login, and a proxy that needs one is a server on another machine');
+      expect(error.hint).toBe(
+        'remove the user:password@ part from COMFYUI_URL; ComfyUI itself has no login, and a proxy that needs one is a server on another machine',
+      );
       expect(error.context).toEqual({ variable: 'COMFYUI_URL', value: shown });
       expect(JSON.stringify({ message: error.message, hint: error.hint, context: error.context })).not.toMatch(/admin|s3cret/);
     }

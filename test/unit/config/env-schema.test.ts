@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { envSchema } from '../../../src/config/env-schema';
+import { envSchema } from '../../../src/config/env-schema.ts';
 
 /** The messages of a failed parse, as `NAME: message` lines. */
 function getIssues(env: Record<string, string>): string[] {
@@ -43,7 +43,14 @@ describe('envSchema', () => {
   });
 
   it('reads flags as 1/0, true/false or yes/no', () => {
-    for (const [raw, value] of [['1', true], ['true', true], ['yes', true], ['0', false], ['false', false], ['no', false]] as const) {
+    for (const [raw, value] of [
+      ['1', true],
+      ['true', true],
+      ['yes', true],
+      ['0', false],
+      ['false', false],
+      ['no', false],
+    ] as const) {
       expect(envSchema.parse({ COMFYUI_ALLOW_REMOTE: raw }).COMFYUI_ALLOW_REMOTE).toBe(value);
     }
     expect(getIssues({ COMFYUI_FORCE_FP16: 'on' })).toEqual(['COMFYUI_FORCE_FP16: must be 1 or 0']);

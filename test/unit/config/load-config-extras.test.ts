@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/load-config';
-import { ConfigError } from '../../../src/errors';
-import { REPO_ROOT } from '../../../fixtures/fake-env';
-import { createComfyuiFolder, type FakeComfyuiFolder } from './fake-comfyui-folder';
+import { loadConfig } from '../../../src/config/load-config.ts';
+import { ConfigError } from '../../../src/errors.ts';
+import { REPO_ROOT } from '../../../fixtures/fake-env.ts';
+import { createComfyuiFolder, type FakeComfyuiFolder } from './fake-comfyui-folder.ts';
 
 // The variables of warm runs, custom workflows and launch arguments, and the checks on unknown ones.
 
@@ -135,7 +135,9 @@ describe('COMFYUI_URL hygiene', () => {
   it('attaches to any loopback address, 127.0.0.2 and IPv4-mapped included', () => {
     expect(load({ COMFYUI_URL: 'http://127.0.0.2:8188' }).server).toEqual({ mode: 'attach', url: 'http://127.0.0.2:8188' });
     expect(load({ COMFYUI_URL: 'http://[::ffff:127.0.0.1]:8188' }).server).toEqual({ mode: 'attach', url: 'http://[::ffff:7f00:1]:8188' });
-    expect(getConfigError({ COMFYUI_URL: 'http://10.0.0.1:8188' }).message).toBe('COMFYUI_URL="http://10.0.0.1:8188" is not on this machine (10.0.0.1 is not a loopback address)');
+    expect(getConfigError({ COMFYUI_URL: 'http://10.0.0.1:8188' }).message).toBe(
+      'COMFYUI_URL="http://10.0.0.1:8188" is not on this machine (10.0.0.1 is not a loopback address)',
+    );
   });
 
   it('refuses credentials and never shows them, also in a schema message', () => {

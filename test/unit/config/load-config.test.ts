@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GateConfig } from '../../../src/config/gate-config';
-import { expandHome, getReportDir, loadConfig } from '../../../src/config/load-config';
-import { ConfigError } from '../../../src/errors';
-import { createComfyuiFolder, type FakeComfyuiFolder } from './fake-comfyui-folder';
+import type { GateConfig } from '../../../src/config/gate-config.ts';
+import { expandHome, getReportDir, loadConfig } from '../../../src/config/load-config.ts';
+import { ConfigError } from '../../../src/errors.ts';
+import { createComfyuiFolder, type FakeComfyuiFolder } from './fake-comfyui-folder.ts';
 
 let root: string;
 let comfyui: FakeComfyuiFolder;
@@ -227,7 +227,10 @@ describe('loadConfig overrides', () => {
 
   it('attaches to a loopback COMFYUI_URL, keeping only its origin and not looking at COMFYUI_DIR', () => {
     const missingDir = join(root, 'no-comfyui-here');
-    expect(loadConfig({ COMFYUI_URL: 'http://127.0.0.1:8188/', COMFYUI_DIR: missingDir }, root).server).toEqual({ mode: 'attach', url: 'http://127.0.0.1:8188' });
+    expect(loadConfig({ COMFYUI_URL: 'http://127.0.0.1:8188/', COMFYUI_DIR: missingDir }, root).server).toEqual({
+      mode: 'attach',
+      url: 'http://127.0.0.1:8188',
+    });
     expect(load({ COMFYUI_URL: 'http://localhost:9000/some/path' }).server).toEqual({ mode: 'attach', url: 'http://localhost:9000' });
     expect(load({ COMFYUI_URL: 'http://[::1]:8188' }).server).toEqual({ mode: 'attach', url: 'http://[::1]:8188' });
   });
@@ -260,7 +263,9 @@ describe('loadConfig errors', () => {
 
   it('names every bad variable at once', () => {
     const error = getConfigError({ COMFYUI_PORT: 'abc', GATE_BUDGET_S: '-1' });
-    expect(error.message).toBe(['Invalid configuration:', '  COMFYUI_PORT="abc": must be a whole number', '  GATE_BUDGET_S="-1": must be more than 0'].join('\n'));
+    expect(error.message).toBe(
+      ['Invalid configuration:', '  COMFYUI_PORT="abc": must be a whole number', '  GATE_BUDGET_S="-1": must be more than 0'].join('\n'),
+    );
     expect(error.hint).toBe('fix or unset COMFYUI_PORT, GATE_BUDGET_S (see the configuration table in README.md)');
     expect(error.context).toEqual({ variables: ['COMFYUI_PORT', 'GATE_BUDGET_S'] });
   });
@@ -309,7 +314,9 @@ describe('loadConfig errors', () => {
     rmSync(comfyui.python);
     const error = getConfigError({});
     expect(error.message).toBe(`No python at ${comfyui.python} (the venv of COMFYUI_DIR)`);
-    expect(error.hint).toBe('create the venv (python3.11 -m venv venv && venv/bin/pip install -r requirements.txt in the ComfyUI folder), or set COMFYUI_PYTHON');
+    expect(error.hint).toBe(
+      'create the venv (python3.11 -m venv venv && venv/bin/pip install -r requirements.txt in the ComfyUI folder), or set COMFYUI_PYTHON',
+    );
     expect(error.context).toEqual({ variable: 'COMFYUI_DIR', value: comfyui.python });
   });
 

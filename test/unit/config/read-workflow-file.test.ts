@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_WORKFLOW_BYTES, readWorkflowFile } from '../../../src/config/read-workflow-file';
-import { ConfigError } from '../../../src/errors';
-import { REPO_ROOT } from '../../../fixtures/fake-env';
+import { MAX_WORKFLOW_BYTES, readWorkflowFile } from '../../../src/config/read-workflow-file.ts';
+import { ConfigError } from '../../../src/errors.ts';
+import { REPO_ROOT } from '../../../fixtures/fake-env.ts';
 
 const PLAN_WORKFLOW = readFileSync(join(REPO_ROOT, 'src', 'benchmark', 'benchmark-workflow.json'), 'utf8');
 const EXPORT_HINT =
@@ -50,7 +50,10 @@ describe('readWorkflowFile', () => {
   });
 
   it('says how to export the API format when given the UI format', () => {
-    const path = write('workflow.json', JSON.stringify({ last_node_id: 9, nodes: [{ id: 3, type: 'KSampler' }], links: [[1, 4, 0, 3, 0, 'MODEL']], version: 0.4 }));
+    const path = write(
+      'workflow.json',
+      JSON.stringify({ last_node_id: 9, nodes: [{ id: 3, type: 'KSampler' }], links: [[1, 4, 0, 3, 0, 'MODEL']], version: 0.4 }),
+    );
     const error = getError(path);
     expect(error.message).toBe(
       `GATE_WORKFLOW="${path}" is a workflow in ComfyUI’s UI format (it has "nodes" and "links" arrays); the gate needs the API format, which it can queue`,
@@ -73,7 +76,13 @@ describe('readWorkflowFile', () => {
   });
 
   it('refuses a link to a node that is not in the workflow', () => {
-    const path = write('e.json', JSON.stringify({ '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } }, '4': { class_type: 'CheckpointLoaderSimple', inputs: {} } }));
+    const path = write(
+      'e.json',
+      JSON.stringify({
+        '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
+        '4': { class_type: 'CheckpointLoaderSimple', inputs: {} },
+      }),
+    );
     const error = getError(path);
     expect(error.message).toBe(`GATE_WORKFLOW="${path}" is not a complete workflow: node 8 input samples links to node 3, which is not in the workflow`);
     expect(error.hint).toBe('export the workflow again with Workflow → Export (API)');
@@ -89,6 +98,8 @@ describe('readWorkflowFile', () => {
 
   it('shows node ids from the file inert', () => {
     const path = write('f.json', JSON.stringify({ '\u001b[31mred': { class_type: 'VAEDecode', inputs: { samples: ['x\u0007', 0] } } }));
-    expect(getError(path).message).toBe(`GATE_WORKFLOW="${path}" is not a complete workflow: node red input samples links to node x\\x07, which is not in the workflow`);
+    expect(getError(path).message).toBe(
+      `GATE_WORKFLOW="${path}" is not a complete workflow: node red input samples links to node x\\x07, which is not in the workflow`,
+    );
   });
 });

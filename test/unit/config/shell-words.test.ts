@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatShellWords, splitShellWords } from '../../../src/config/shell-words';
+import { formatShellWords, splitShellWords } from '../../../src/config/shell-words.ts';
 
 describe('splitShellWords', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { envSchema } from '../../../src/config/env-schema';
-import { checkUnknownVariables, getClosestName, getEditDistance } from '../../../src/config/unknown-variables';
-import { ConfigError } from '../../../src/errors';
+import { envSchema } from '../../../src/config/env-schema.ts';
+import { checkUnknownVariables, getClosestName, getEditDistance } from '../../../src/config/unknown-variables.ts';
+import { ConfigError } from '../../../src/errors.ts';
 
 const KNOWN = Object.keys(envSchema.shape);
 
@@ -43,7 +43,15 @@ describe('checkUnknownVariables', () => {
   });
 
   it("passes over the test fakes' variables, GATE_E2E_TAG, other prefixes and empty values", () => {
-    const env = { FAKE_COMFYUI_STEP_MS: '15', FAKE_GPU_MODE: 'flat', GATE_E2E_TAG: 'tag', GATE_BUDGET_S: '60', GATE_BUGDET_S: '', PATH: '/bin', gate_budget: '1' };
+    const env = {
+      FAKE_COMFYUI_STEP_MS: '15',
+      FAKE_GPU_MODE: 'flat',
+      GATE_E2E_TAG: 'tag',
+      GATE_BUDGET_S: '60',
+      GATE_BUGDET_S: '',
+      PATH: '/bin',
+      gate_budget: '1',
+    };
     expect(checkUnknownVariables(env, KNOWN)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { describeTooLarge, parseDiagnoseArgs } from '../../../src/diagnosis/diagnose-args';
+import { describeTooLarge, parseDiagnoseArgs } from '../../../src/diagnosis/diagnose-args.ts';
 
 describe('parseDiagnoseArgs', () => {
   it('reads a file, --json in any position, and - for stdin', () => {

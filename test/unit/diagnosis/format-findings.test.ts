@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { diagnoseLog } from '../../../src/diagnosis/diagnose-log';
-import { formatDiagnosis, formatFindings, toFindingsJson } from '../../../src/diagnosis/format-findings';
+import { diagnoseLog } from '../../../src/diagnosis/diagnose-log.ts';
+import { formatDiagnosis, formatFindings, toFindingsJson } from '../../../src/diagnosis/format-findings.ts';
 
 const OOM_LOG = [
   'got prompt',

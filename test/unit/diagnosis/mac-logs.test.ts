@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-import { diagnoseLog } from '../../../src/diagnosis/diagnose-log';
-import type { Finding, FindingId, Severity } from '../../../src/diagnosis/finding';
+import { diagnoseLog } from '../../../src/diagnosis/diagnose-log.ts';
+import type { Finding, FindingId, Severity } from '../../../src/diagnosis/finding.ts';
 
 // Every real Mac log we hold (fixtures/mac-logs, sources in SOURCES.md), with what the gate must
 // say about it: the non-info findings in order, and the figures each one reads.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgePressure, parseSwapUsage, parseThermal } from '../../../src/diagnosis/measured-causes';
+import { judgePressure, parseSwapUsage, parseThermal } from '../../../src/diagnosis/measured-causes.ts';
 
 describe('parseSwapUsage', () => {
   it('reads sysctl vm.swapusage in its units', () => {
@@ -12,7 +12,9 @@ describe('parseSwapUsage', () => {
 describe('parseThermal', () => {
   it('reads the CPU speed limit, and treats "no warning recorded" as full speed', () => {
     expect(parseThermal('CPU_Scheduler_Limit \t= 100\nCPU_Available_CPUs \t= 8\nCPU_Speed_Limit \t= 70')).toEqual({ speedLimitPercent: 70 });
-    expect(parseThermal('Note: No thermal warning level has been recorded\nNote: No performance warning level has been recorded')).toEqual({ speedLimitPercent: 100 });
+    expect(parseThermal('Note: No thermal warning level has been recorded\nNote: No performance warning level has been recorded')).toEqual({
+      speedLimitPercent: 100,
+    });
     expect(parseThermal('')).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { splitLogLines } from '../../../src/diagnosis/log-lines';
-import { stripPrefix } from '../../../src/diagnosis/strip-prefix';
+import { splitLogLines } from '../../../src/diagnosis/log-lines.ts';
+import { stripPrefix } from '../../../src/diagnosis/strip-prefix.ts';
 
 describe('stripPrefix', () => {
   it.each([

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-import { diagnoseLog } from '../../../src/diagnosis/diagnose-log';
-import type { Finding, FindingId, Severity } from '../../../src/diagnosis/finding';
-import { MAX_MESSAGE_CHARS, splitLogLines } from '../../../src/diagnosis/log-lines';
+import { diagnoseLog } from '../../../src/diagnosis/diagnose-log.ts';
+import type { Finding, FindingId, Severity } from '../../../src/diagnosis/finding.ts';
+import { MAX_MESSAGE_CHARS, splitLogLines } from '../../../src/diagnosis/log-lines.ts';
 
 // Lines the real logs do not hold: other prefixes, CRLF, ops and units never seen, hostile text.
 

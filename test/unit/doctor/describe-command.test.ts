@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeCommandFailure, getLastLine } from '../../../src/doctor/describe-command';
-import type { CommandResult } from '../../../src/processes/run-command';
+import { describeCommandFailure, getLastLine } from '../../../src/doctor/describe-command.ts';
+import type { CommandResult } from '../../../src/processes/run-command.ts';
 
 const DONE: CommandResult = { command: 'sw_vers -productVersion', stdout: '15.5', stderr: '', exitCode: 0, signal: undefined, durationMs: 5 };
 

@@ -1,5 +1,5 @@
-import type { PythonProbe } from '../../../src/doctor/python-probe';
-import type { MachineReading } from '../../../src/doctor/read-machine';
+import type { PythonProbe } from '../../../src/doctor/python-probe.ts';
+import type { MachineReading } from '../../../src/doctor/read-machine.ts';
 
 // Readings as the doctor gets them from a healthy 16 GB M1 Pro; each test overrides what it is about.
 

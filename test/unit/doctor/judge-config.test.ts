@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judgeConfigError } from '../../../src/doctor/judge-config';
-import { ConfigError } from '../../../src/errors';
+import { judgeConfigError } from '../../../src/doctor/judge-config.ts';
+import { ConfigError } from '../../../src/errors.ts';
 
 describe('judgeConfigError', () => {
   it('puts a bad COMFYUI_DIR on the folder line', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { judgeCheckpoint, judgeDisk, judgeFolder, judgeVersion } from '../../../src/doctor/judge-install';
-import type { InstallReading } from '../../../src/doctor/read-install';
-import { COMFYUI_DIR } from './doctor-fixtures';
+import { judgeCheckpoint, judgeDisk, judgeFolder, judgeVersion } from '../../../src/doctor/judge-install.ts';
+import type { InstallReading } from '../../../src/doctor/read-install.ts';
+import { COMFYUI_DIR } from './doctor-fixtures.ts';
 
 const CHECKPOINT = 'anything-v5-PrtRE.safetensors';
 const INSTALL: InstallReading = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatLaunchCommand, judgeLaunch } from '../../../src/doctor/judge-launch';
-import { COMFYUI_DIR, PYTHON } from './doctor-fixtures';
+import { formatLaunchCommand, judgeLaunch } from '../../../src/doctor/judge-launch.ts';
+import { COMFYUI_DIR, PYTHON } from './doctor-fixtures.ts';
 
 const BOOT = {
   mode: 'boot',

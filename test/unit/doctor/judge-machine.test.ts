@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judgeChip, judgeMacos, judgeMemory } from '../../../src/doctor/judge-machine';
-import { LINUX_BOX, M1_PRO } from './doctor-fixtures';
+import { judgeChip, judgeMacos, judgeMemory } from '../../../src/doctor/judge-machine.ts';
+import { LINUX_BOX, M1_PRO } from './doctor-fixtures.ts';
 
 const NOT_A_MAC_FIX = 'the plan runs on an Apple Silicon Mac; on this machine set COMFYUI_EXPECT_DEVICE=cuda or cpu';
 

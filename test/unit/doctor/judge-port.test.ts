@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ServerPlan } from '../../../src/config/gate-config';
-import { judgePort } from '../../../src/doctor/judge-port';
-import { COMFYUI_DIR, PYTHON } from './doctor-fixtures';
+import type { ServerPlan } from '../../../src/config/gate-config.ts';
+import { judgePort } from '../../../src/doctor/judge-port.ts';
+import { COMFYUI_DIR, PYTHON } from './doctor-fixtures.ts';
 
 const BOOT: ServerPlan = {
   mode: 'boot',

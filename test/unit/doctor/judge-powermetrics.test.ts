@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPowermetricsWanted, judgePowermetrics, type PowermetricsContext } from '../../../src/doctor/judge-powermetrics';
+import { isPowermetricsWanted, judgePowermetrics, type PowermetricsContext } from '../../../src/doctor/judge-powermetrics.ts';
 
 const MAC: PowermetricsContext = { isMac: true, sampler: 'auto', skipGpu: false, expectedDevice: 'mps', user: 'ana' };
 const DENIED = { kind: 'refused', detail: 'sudo -n powermetrics exited with code 1: sudo: a password is required' } as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judgeAttachedPython, judgePythonChecks, type PythonContext } from '../../../src/doctor/judge-python';
-import { COMFYUI_DIR, HEALTHY_PROBE, LINUX_BOX, M1_PRO, PYTHON } from './doctor-fixtures';
+import { judgeAttachedPython, judgePythonChecks, type PythonContext } from '../../../src/doctor/judge-python.ts';
+import { COMFYUI_DIR, HEALTHY_PROBE, LINUX_BOX, M1_PRO, PYTHON } from './doctor-fixtures.ts';
 
 const MAC: PythonContext = { python: PYTHON, dir: COMFYUI_DIR, expectedPython: '3.11', expectedDevice: 'mps', machine: M1_PRO };
 const PIP = `${PYTHON} -m pip install --upgrade torch torchvision torchaudio`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parsePythonProbe, PROBE_MARKER, PROBE_SCRIPT } from '../../../src/doctor/python-probe';
-import { HEALTHY_PROBE } from './doctor-fixtures';
+import { parsePythonProbe, PROBE_MARKER, PROBE_SCRIPT } from '../../../src/doctor/python-probe.ts';
+import { HEALTHY_PROBE } from './doctor-fixtures.ts';
 
 const HEALTHY_LINE =
   '{"python_version": "3.11.9", "machine": "arm64", "torch_version": "2.5.1", "mps_built": true, "mps_available": true, "cuda_available": false}';

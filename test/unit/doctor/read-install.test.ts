@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FAKE_COMFYUI_DIR } from '../../../fixtures/fake-env';
-import { parseComfyuiVersion, readInstall } from '../../../src/doctor/read-install';
+import { FAKE_COMFYUI_DIR } from '../../../fixtures/fake-env.ts';
+import { parseComfyuiVersion, readInstall } from '../../../src/doctor/read-install.ts';
 
 describe('parseComfyuiVersion', () => {
   it("reads the line ComfyUI's build writes", () => {

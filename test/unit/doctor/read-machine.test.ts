@@ -1,9 +1,9 @@
 import { totalmem } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FAKE_GPU_TOOLS } from '../../../fixtures/fake-env';
-import { readMachine } from '../../../src/doctor/read-machine';
-import { runCommand } from '../../../src/processes/run-command';
+import { FAKE_GPU_TOOLS } from '../../../fixtures/fake-env.ts';
+import { readMachine } from '../../../src/doctor/read-machine.ts';
+import { runCommand } from '../../../src/processes/run-command.ts';
 
 // readMachine runs sw_vers and sysctl from PATH, as on a Mac; here PATH leads to the fakes.
 afterEach(() => vi.unstubAllEnvs());

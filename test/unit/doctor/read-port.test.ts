@@ -1,8 +1,8 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { getFreePort } from '../../../fixtures/fake-env';
-import { readPort, readUrl } from '../../../src/doctor/read-port';
+import { getFreePort } from '../../../fixtures/fake-env.ts';
+import { readPort, readUrl } from '../../../src/doctor/read-port.ts';
 
 /** Listens on a free loopback port until the test ends, then drops every connection it holds. */
 async function listen(server: Server): Promise<number> {

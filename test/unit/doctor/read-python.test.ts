@@ -2,11 +2,11 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FAKE_COMFYUI_DIR } from '../../../fixtures/fake-env';
-import { PROBE_SCRIPT } from '../../../src/doctor/python-probe';
-import { readPython } from '../../../src/doctor/read-python';
-import { runCommand } from '../../../src/processes/run-command';
-import { HEALTHY_PROBE } from './doctor-fixtures';
+import { FAKE_COMFYUI_DIR } from '../../../fixtures/fake-env.ts';
+import { PROBE_SCRIPT } from '../../../src/doctor/python-probe.ts';
+import { readPython } from '../../../src/doctor/read-python.ts';
+import { runCommand } from '../../../src/processes/run-command.ts';
+import { HEALTHY_PROBE } from './doctor-fixtures.ts';
 
 const FAKE_PYTHON = join(FAKE_COMFYUI_DIR, 'venv', 'bin', 'python');
 const scratch = mkdtempSync(join(tmpdir(), 'doctor-python-'));

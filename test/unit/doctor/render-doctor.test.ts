@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fail, getExitCode, ok, warn } from '../../../src/doctor/doctor-check';
-import { renderDoctorJson, renderDoctorText } from '../../../src/doctor/render-doctor';
+import { fail, getExitCode, ok, warn } from '../../../src/doctor/doctor-check.ts';
+import { renderDoctorJson, renderDoctorText } from '../../../src/doctor/render-doctor.ts';
 
 const CHECKS = [
   ok('macos', 'macOS', '15.5'),

@@ -2,8 +2,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { copyInstall, GATE_ARGS, getFreePort, startFake, stopAllFakes } from './support/fake-process';
-import { loadRecording, RECORDINGS_DIR } from './support/recordings';
+import { copyInstall, GATE_ARGS, getFreePort, startFake, stopAllFakes } from './support/fake-process.ts';
+import { loadRecording, RECORDINGS_DIR } from './support/recordings.ts';
 
 // Booting the fake the way the gate boots ComfyUI, and what it then says about itself.
 
@@ -54,7 +54,9 @@ describe('system_stats per device profile', () => {
 
   test('the boot log opens with the recorded device lines and ends with the GUI address', async () => {
     const fake = await startFake({ env: { FAKE_COMFYUI_DEVICE: 'cuda' } });
-    const recordedHead = readFileSync(join(RECORDINGS_DIR, '0.3.64-cuda', 'comfyui.log'), 'utf8').split('\n').slice(0, 8);
+    const recordedHead = readFileSync(join(RECORDINGS_DIR, '0.3.64-cuda', 'comfyui.log'), 'utf8')
+      .split('\n')
+      .slice(0, 8);
     const lines = fake.stderr().split('\n');
     expect(lines.slice(0, 8)).toEqual(recordedHead);
     const starting = lines.indexOf('Starting server');
@@ -83,7 +85,7 @@ describe('boot', () => {
     expect((await fetch(`${fake.url}/system_stats`)).status).toBe(200);
   });
 
-  test('a busy port ends the boot with Python\'s bind error and exit code 1', async () => {
+  test("a busy port ends the boot with Python's bind error and exit code 1", async () => {
     const port = await getFreePort();
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
@@ -126,7 +128,17 @@ describe('boot', () => {
 describe('GET endpoints', () => {
   test('answer what the recorded server answered on a fresh boot', async () => {
     const fake = await startFake();
-    const paths = ['/queue', '/prompt', '/history?max_items=3', '/embeddings', '/models', '/features', '/extensions', '/object_info/KSampler', '/object_info/SaveImage'];
+    const paths = [
+      '/queue',
+      '/prompt',
+      '/history?max_items=3',
+      '/embeddings',
+      '/models',
+      '/features',
+      '/extensions',
+      '/object_info/KSampler',
+      '/object_info/SaveImage',
+    ];
     for (const path of paths) {
       const recorded = cuda.http.find((exchange) => exchange.method === 'GET' && exchange.path === path);
       const answer = await getJson(`${fake.url}${path}`);
@@ -136,7 +148,10 @@ describe('GET endpoints', () => {
 
   test('checkpoint lists come from <cwd>/models/checkpoints', async () => {
     const fake = await startFake();
-    const recorded = cuda.http.find((exchange) => exchange.path === '/object_info/CheckpointLoaderSimple')?.json as Record<string, { input: { required: { ckpt_name: unknown[] } } }>;
+    const recorded = cuda.http.find((exchange) => exchange.path === '/object_info/CheckpointLoaderSimple')?.json as Record<
+      string,
+      { input: { required: { ckpt_name: unknown[] } } }
+    >;
     const expected = structuredClone(recorded);
     const spec = expected.CheckpointLoaderSimple?.input.required.ckpt_name;
     if (spec !== undefined) spec[0] = ['anything-v5-PrtRE.safetensors'];

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { getSignatures, planExecution } from '../../../fixtures/fake-comfyui/run/graph';
-import { getBenchmarkPrompt } from './support/runs';
+import { getSignatures, planExecution } from '../../../fixtures/fake-comfyui/run/graph.ts';
+import { getBenchmarkPrompt } from './support/runs.ts';
 
 // The order nodes run in decides the order of every executing/progress_state frame.
 

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { type FakeProcess, startFake, stopAllFakes, waitUntilReady } from './support/fake-process';
-import { createNormalizer, getRun, getRunMessages, loadRecording } from './support/recordings';
-import { readPng } from './support/read-png';
-import { getBenchmarkPrompt, getHistoryEntry, runToEnd, submitPrompt, waitForHistory } from './support/runs';
-import { recordSocket } from './support/socket-recorder';
+import { type FakeProcess, startFake, stopAllFakes, waitUntilReady } from './support/fake-process.ts';
+import { createNormalizer, getRun, getRunMessages, loadRecording } from './support/recordings.ts';
+import { readPng } from './support/read-png.ts';
+import { getBenchmarkPrompt, getHistoryEntry, runToEnd, submitPrompt, waitForHistory } from './support/runs.ts';
+import { recordSocket } from './support/socket-recorder.ts';
 
 // Each FAKE_COMFYUI_FAULT does what the README says, and the rest of the server stays truthful.
 
@@ -62,7 +62,10 @@ describe('run faults', () => {
     const socket = await recordSocket(fake.url, 'c1');
     await submitPrompt(fake.url, getBenchmarkPrompt(), 'c1');
     expect(await fake.exited).toEqual({ code: 134, signal: null });
-    const progress = socket.texts().filter((frame) => frame.type === 'progress').map((frame) => frame.data.value);
+    const progress = socket
+      .texts()
+      .filter((frame) => frame.type === 'progress')
+      .map((frame) => frame.data.value);
     expect(progress).toEqual([1, 2, 3, 4, 5]);
     expect(fake.stderr()).toContain('failed assertion `[MPSNDArray initWithDevice:descriptor:isTextureBacked:] Error: total bytes of NDArray > 2**32');
     expect(await socket.closed()).toBe(1006);
@@ -86,7 +89,12 @@ describe('run faults', () => {
     const socket = await recordSocket(fake.url, 'c1');
     const promptId = await submitPrompt(fake.url, getBenchmarkPrompt({ steps: 20 }), 'c1');
     expect(await socket.closed()).toBe(1006);
-    expect(socket.texts().filter((frame) => frame.type === 'progress').at(-1)?.data.value).toBe(5);
+    expect(
+      socket
+        .texts()
+        .filter((frame) => frame.type === 'progress')
+        .at(-1)?.data.value,
+    ).toBe(5);
     const again = await recordSocket(fake.url, 'c1');
     await again.waitFor((frame) => frame.type === 'execution_success');
     const [greeting, current] = again.texts();
@@ -106,7 +114,10 @@ describe('run faults', () => {
     expect(await getHistoryEntry(fake.url, promptId)).toBeUndefined();
     await fetch(`${fake.url}/interrupt`, { method: 'POST' });
     await socket.waitFor((frame) => frame.type === 'executing' && frame.data.node === null);
-    const tail = socket.texts().slice(count).map(({ type, data }) => ({ type, data }));
+    const tail = socket
+      .texts()
+      .slice(count)
+      .map(({ type, data }) => ({ type, data }));
     const recordedEnd = getRunMessages(getRun(recording, 'interrupted')).at(-1);
     expect(createNormalizer()(tail)).toEqual(
       createNormalizer()([
@@ -124,7 +135,13 @@ describe('run faults', () => {
     const { frames } = await runToEnd(fake.url, socket, getBenchmarkPrompt());
     const error = frames.find((frame) => frame.type === 'execution_error')?.data;
     const recorded = getRunMessages(getRun(recording, 'runtime_error')).find((message) => message.type === 'execution_error')?.data;
-    expect(error).toMatchObject({ node_id: '4', node_type: 'CheckpointLoaderSimple', executed: [], exception_message: recorded?.exception_message, exception_type: recorded?.exception_type });
+    expect(error).toMatchObject({
+      node_id: '4',
+      node_type: 'CheckpointLoaderSimple',
+      executed: [],
+      exception_message: recorded?.exception_message,
+      exception_type: recorded?.exception_type,
+    });
     expect(createNormalizer(fake.comfyDir)(error?.traceback)).toEqual(recorded?.traceback);
     expect(frames.map((frame) => frame.type).slice(-3)).toEqual(['execution_error', 'status', 'executing']);
   });

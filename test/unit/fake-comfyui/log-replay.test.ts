@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { makeScratchDir, REPO_ROOT, startFake, stopAllFakes } from './support/fake-process';
-import { getBenchmarkPrompt, runToEnd } from './support/runs';
-import { recordSocket } from './support/socket-recorder';
+import { makeScratchDir, REPO_ROOT, startFake, stopAllFakes } from './support/fake-process.ts';
+import { getBenchmarkPrompt, runToEnd } from './support/runs.ts';
+import { recordSocket } from './support/socket-recorder.ts';
 
 // FAKE_COMFYUI_LOG_REPLAY: a real log's lines become the fake's own, on stderr and in
 // /internal/logs, at boot or during a run; with execution-error the run fails with its exception.

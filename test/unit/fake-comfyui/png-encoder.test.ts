@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createInflate, crc32 } from 'node:zlib';
 import { afterEach, describe, expect, test } from 'vitest';
-import { getBombPng } from '../../../fixtures/fake-comfyui/image/bomb-png';
-import { renderNoiseImage } from '../../../fixtures/fake-comfyui/image/noise';
-import { encodePng } from '../../../fixtures/fake-comfyui/image/png';
-import { INSTALL_DIR, startFake, stopAllFakes } from './support/fake-process';
-import { readPng } from './support/read-png';
-import { recordSocket } from './support/socket-recorder';
-import { getBenchmarkPrompt, runToEnd } from './support/runs';
+import { getBombPng } from '../../../fixtures/fake-comfyui/image/bomb-png.ts';
+import { renderNoiseImage } from '../../../fixtures/fake-comfyui/image/noise.ts';
+import { encodePng } from '../../../fixtures/fake-comfyui/image/png.ts';
+import { INSTALL_DIR, startFake, stopAllFakes } from './support/fake-process.ts';
+import { readPng } from './support/read-png.ts';
+import { recordSocket } from './support/socket-recorder.ts';
+import { getBenchmarkPrompt, runToEnd } from './support/runs.ts';
 
 // The fake's own PNG encoder, its bomb and its checkpoint, checked against independent readers.
 
@@ -62,7 +62,10 @@ describe('the install folder checkpoint', () => {
     const file = readFileSync(join(INSTALL_DIR, 'models', 'checkpoints', 'anything-v5-PrtRE.safetensors'));
     expect(file.length).toBeLessThan(4096);
     const headerLength = Number(file.readBigUInt64LE(0));
-    const header = JSON.parse(file.toString('utf8', 8, 8 + headerLength)) as Record<string, { dtype?: string; shape?: number[]; data_offsets?: [number, number] }>;
+    const header = JSON.parse(file.toString('utf8', 8, 8 + headerLength)) as Record<
+      string,
+      { dtype?: string; shape?: number[]; data_offsets?: [number, number] }
+    >;
     expect(header.__metadata__).toBeDefined();
     const tensors = Object.entries(header).filter(([name]) => name !== '__metadata__');
     expect(tensors.length).toBeGreaterThanOrEqual(1);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type FakeProcess, startFake, stopAllFakes } from './support/fake-process';
-import { getPromptPosts, loadRecording, makeRecordedInstall, RECORDINGS_DIR } from './support/recordings';
+import { type FakeProcess, startFake, stopAllFakes } from './support/fake-process.ts';
+import { getPromptPosts, loadRecording, makeRecordedInstall, RECORDINGS_DIR } from './support/recordings.ts';
 
 // Every prompt the real server rejected, sent again: the fake must answer with the same status,
 // content type and body, byte for byte where the recording has the text.
@@ -46,7 +46,9 @@ describe('POST /prompt rejections', () => {
 
   test('bodies are Python json.dumps text, not compact JSON', async () => {
     const answer = await send('{}');
-    expect(answer.text).toBe('{"error": {"type": "no_prompt", "message": "No prompt provided", "details": "No prompt provided", "extra_info": {}}, "node_errors": {}}');
+    expect(answer.text).toBe(
+      '{"error": {"type": "no_prompt", "message": "No prompt provided", "details": "No prompt provided", "extra_info": {}}, "node_errors": {}}',
+    );
   });
 
   test('the server log explains each rejection with the recorded lines', () => {
@@ -66,7 +68,21 @@ describe('POST /prompt rejections', () => {
 
   test('a number, a missing input and an unknown link are rejected in ComfyUI style', async () => {
     const prompt = {
-      '3': { class_type: 'KSampler', inputs: { seed: 1, steps: 0, cfg: 7, sampler_name: 'euler', scheduler: 'normal', denoise: 1, model: ['4', 0], positive: ['6', 0], negative: ['6', 0], latent_image: ['5', 0] } },
+      '3': {
+        class_type: 'KSampler',
+        inputs: {
+          seed: 1,
+          steps: 0,
+          cfg: 7,
+          sampler_name: 'euler',
+          scheduler: 'normal',
+          denoise: 1,
+          model: ['4', 0],
+          positive: ['6', 0],
+          negative: ['6', 0],
+          latent_image: ['5', 0],
+        },
+      },
       '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'sd15-random.safetensors' } },
       '5': { class_type: 'EmptyLatentImage', inputs: { width: 512, height: 512 } },
       '6': { class_type: 'CLIPTextEncode', inputs: { text: 'x', clip: ['99', 1] } },
@@ -74,7 +90,10 @@ describe('POST /prompt rejections', () => {
       '9': { class_type: 'SaveImage', inputs: { filename_prefix: 'x', images: ['8', 0] } },
     };
     const answer = await send(JSON.stringify({ prompt }));
-    const body = JSON.parse(answer.text) as { error: { type: string }; node_errors: Record<string, { errors: { type: string; message: string; details: string }[] }> };
+    const body = JSON.parse(answer.text) as {
+      error: { type: string };
+      node_errors: Record<string, { errors: { type: string; message: string; details: string }[] }>;
+    };
     expect(answer.status).toBe(400);
     expect(body.error.type).toBe('prompt_outputs_failed_validation');
     expect(body.node_errors['3']?.errors.map(({ type, message, details }) => ({ type, message, details }))).toEqual([

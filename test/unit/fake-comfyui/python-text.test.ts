@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { pyFloat, toPythonJson } from '../../../fixtures/fake-comfyui/python/json-text';
-import { pyRepr, toPyFloat, toPyInt } from '../../../fixtures/fake-comfyui/python/values';
+import { pyFloat, toPythonJson } from '../../../fixtures/fake-comfyui/python/json-text.ts';
+import { pyRepr, toPyFloat, toPyInt } from '../../../fixtures/fake-comfyui/python/values.ts';
 
 // ComfyUI's text comes from Python; the fake must print values the way Python does.
 

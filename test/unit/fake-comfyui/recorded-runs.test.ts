@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type FakeProcess, startFake, stopAllFakes } from './support/fake-process';
-import { createNormalizer, getPromptPosts, getRun, getRunMessages, loadRecording, makeRecordedInstall } from './support/recordings';
-import { recordSocket, type SocketRecorder, type TextFrame } from './support/socket-recorder';
+import { type FakeProcess, startFake, stopAllFakes } from './support/fake-process.ts';
+import { createNormalizer, getPromptPosts, getRun, getRunMessages, loadRecording, makeRecordedInstall } from './support/recordings.ts';
+import { recordSocket, type SocketRecorder, type TextFrame } from './support/socket-recorder.ts';
 
 // Replays the recorded session of ComfyUI 0.3.64 (cold, warm, warm, cached, queued pair,
 // interrupted, failing) against one fake server and compares every WebSocket message and history
@@ -44,7 +44,7 @@ async function replay(requestIndex: number): Promise<{ promptId: string; frames:
   const recorded = accepted[requestIndex];
   const submitted = await post(recorded?.request_json);
   expect(submitted.status).toBe(200);
-  expect(submitted.json.number).toBe((recorded?.json as { number: number }).number);
+  expect(submitted.json.number).toBe((recorded?.json as { number: number } | undefined)?.number);
   const promptId = String(submitted.json.prompt_id);
   await socket.waitFor((frame) => frame.type === 'executing' && frame.data.node === null && frame.data.prompt_id === promptId, 10_000, from);
   return { promptId, frames: socket.texts().slice(from) };
@@ -91,7 +91,9 @@ describe('the recorded session, replayed', () => {
     // When the second POST lands relative to the first run's frames is timing: compare status frames apart.
     const withoutStatus = (messages: { type: string }[]) => messages.filter((message) => message.type !== 'status');
     expect(createNormalizer()(withoutStatus(asMessages(frames)))).toEqual(createNormalizer()(withoutStatus(getRunMessages(run))));
-    const remaining = frames.filter((frame) => frame.type === 'status').map((frame) => (frame.data.status as { exec_info: { queue_remaining: number } }).exec_info.queue_remaining);
+    const remaining = frames
+      .filter((frame) => frame.type === 'status')
+      .map((frame) => (frame.data.status as { exec_info: { queue_remaining: number } }).exec_info.queue_remaining);
     expect(remaining).toContain(2);
     expect(remaining.at(-1)).toBe(0);
   });
@@ -108,10 +110,18 @@ describe('the recorded session, replayed', () => {
     // The interrupt lands at the first step boundary after the POST: on a busy machine the fake may
     // finish a step or two more than the recording did before it reads the request.
     const stepOf = (frame: { type: string; data: Record<string, unknown> }): number =>
-      frame.type === 'progress' ? Number(frame.data.value) : frame.type === 'progress_state' ? Number((frame.data.nodes as Record<string, { value: number }>)['3']?.value ?? 0) : 0;
+      frame.type === 'progress'
+        ? Number(frame.data.value)
+        : frame.type === 'progress_state'
+          ? Number((frame.data.nodes as Record<string, { value: number }>)['3']?.value ?? 0)
+          : 0;
     const frames = asMessages(socket.texts().slice(from)).filter((frame) => stepOf(frame) <= 3);
     // The recorder stopped at execution_interrupted; ComfyUI then sends status and `executing null` (recorded on CPU).
-    const recorded = [...getRunMessages(run), { type: 'status', data: { status: { exec_info: { queue_remaining: 0 } } } }, { type: 'executing', data: { node: null, prompt_id: run.prompt_id } }];
+    const recorded = [
+      ...getRunMessages(run),
+      { type: 'status', data: { status: { exec_info: { queue_remaining: 0 } } } },
+      { type: 'executing', data: { node: null, prompt_id: run.prompt_id } },
+    ];
     expect(createNormalizer()(frames)).toEqual(createNormalizer()(recorded));
     expect(createNormalizer()(await getHistory(promptId))).toEqual(createNormalizer()(run.history));
   });
@@ -126,7 +136,9 @@ describe('the recorded session, replayed', () => {
     const { promptId, frames } = await replay(7);
     const toComparable = (messages: { type: string; data: Record<string, unknown> }[]) =>
       messages.map((message) =>
-        message.type === 'execution_error' ? { ...message, data: { ...message.data, current_outputs: [...(message.data.current_outputs as string[])].sort() } } : message,
+        message.type === 'execution_error'
+          ? { ...message, data: { ...message.data, current_outputs: [...(message.data.current_outputs as string[])].sort() } }
+          : message,
       );
     const normalizeFake = createNormalizer(comfyDir);
     expect(normalizeFake(toComparable(asMessages(frames)))).toEqual(createNormalizer()(toComparable(getRunMessages(run))));

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { loadRecording } from './support/recordings';
-import { readPng } from './support/read-png';
-import { getBenchmarkPrompt, runToEnd, submitPrompt } from './support/runs';
-import { recordSocket } from './support/socket-recorder';
-import { startFake, stopAllFakes } from './support/fake-process';
+import { loadRecording } from './support/recordings.ts';
+import { readPng } from './support/read-png.ts';
+import { getBenchmarkPrompt, runToEnd, submitPrompt } from './support/runs.ts';
+import { recordSocket } from './support/socket-recorder.ts';
+import { startFake, stopAllFakes } from './support/fake-process.ts';
 
 // What a finished run leaves behind and what the server reports along the way: the saved PNG,
 // preview frames, the events log, memory figures, clients kept apart.
@@ -11,7 +11,10 @@ import { startFake, stopAllFakes } from './support/fake-process';
 afterEach(stopAllFakes);
 
 async function getStats(url: string): Promise<{ ram_free: number; vram_free: number; torch_vram_total: number }> {
-  const stats = (await (await fetch(`${url}/system_stats`)).json()) as { system: { ram_free: number }; devices: { vram_free: number; torch_vram_total: number }[] };
+  const stats = (await (await fetch(`${url}/system_stats`)).json()) as {
+    system: { ram_free: number };
+    devices: { vram_free: number; torch_vram_total: number }[];
+  };
   return { ram_free: stats.system.ram_free, vram_free: stats.devices[0]?.vram_free ?? -1, torch_vram_total: stats.devices[0]?.torch_vram_total ?? -1 };
 }
 
@@ -20,7 +23,7 @@ describe('the saved image', () => {
     const fake = await startFake();
     const socket = await recordSocket(fake.url, 'c1');
     const { frames } = await runToEnd(fake.url, socket, getBenchmarkPrompt({ width: 640, height: 384 }));
-    const image = (frames.find((frame) => frame.type === 'executed')?.data.output as { images: { filename: string }[] }).images[0];
+    const image = (frames.find((frame) => frame.type === 'executed')?.data.output as { images: { filename: string }[] } | undefined)?.images[0];
     expect(image).toEqual({ filename: 'bench_00001_.png', subfolder: '', type: 'output' });
     const response = await fetch(`${fake.url}/view?filename=bench_00001_.png&subfolder=&type=output`);
     expect([response.status, response.headers.get('content-type')]).toEqual([200, 'image/png']);

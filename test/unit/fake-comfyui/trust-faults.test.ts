@@ -1,9 +1,9 @@
 import { get } from 'node:http';
 import { afterEach, describe, expect, test } from 'vitest';
-import { type FakeProcess, startFake, stopAllFakes } from './support/fake-process';
-import { readPng } from './support/read-png';
-import { getBenchmarkPrompt, runToEnd } from './support/runs';
-import { recordSocket } from './support/socket-recorder';
+import { type FakeProcess, startFake, stopAllFakes } from './support/fake-process.ts';
+import { readPng } from './support/read-png.ts';
+import { getBenchmarkPrompt, runToEnd } from './support/runs.ts';
+import { recordSocket } from './support/socket-recorder.ts';
 
 // The faults that test the gate's distrust of the server: answers too slow, too big or elsewhere,
 // runs answered from the cache, and hostile text. Each does what the README says.

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killAllFakes, readFixture, runFake } from './fake-process';
+import { killAllFakes, readFixture, runFake } from './fake-process.ts';
 
 const IOREG_ARGS = ['-r', '-d', '1', '-w', '0', '-c', 'IOAccelerator'];
 const REAL_ENTRY = readFixture('gpu-samples/ioreg-r-d1-w0-c-IOAccelerator-M1Pro-t6000-macos12.6-PARTIAL.FROM-ISSUE-stats-1094.txt');
@@ -79,7 +79,10 @@ describe('fake ioreg', () => {
     try {
       const first = await runFake('ioreg', IOREG_ARGS, { FAKE_GPU_LOG: logFile });
       const second = await runFake('ioreg', ['-r', '-c', 'IOAccelerator'], { FAKE_GPU_LOG: logFile });
-      const lines = readFileSync(logFile, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
+      const lines = readFileSync(logFile, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown);
 
       expect([first.code, second.code]).toEqual([0, 0]);
       expect(lines).toEqual([

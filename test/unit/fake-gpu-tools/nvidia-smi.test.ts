@@ -1,15 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { killAllFakes, readFixture, runFake, startFake, terminate } from './fake-process';
+import { killAllFakes, readFixture, runFake, startFake, terminate } from './fake-process.ts';
 
 const QUERY = '--query-gpu=timestamp,utilization.gpu,memory.used,power.draw,clocks.sm';
 const CSV_ARGS = [QUERY, '--format=csv,noheader,nounits', '-lms', '200'];
 const TIMESTAMP = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\.\d{3}$/;
-const recordedRows = (path: string) => readFixture(path).trimEnd().split('\n').map((line) => line.split(', '));
+const recordedRows = (path: string) =>
+  readFixture(path)
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split(', '));
 /** Lines 108.. of the cuda recording: where the generation ran. */
 const ACTIVE_ROWS = recordedRows('recordings/0.3.64-cuda/nvidia-smi.csv').slice(107, 165);
 const FLAT_ROWS = recordedRows('recordings/0.3.64-cpu/nvidia-smi.csv');
 
-const parseRows = (stdout: string) => stdout.trimEnd().split('\n').map((line) => line.split(', '));
+const parseRows = (stdout: string) =>
+  stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split(', '));
 
 /** nvidia-smi timestamps are local time; this reads one back as epoch ms. */
 const parseTimestamp = (text: string) => {
@@ -45,9 +53,7 @@ describe('fake nvidia-smi', () => {
     const result = await runFake('nvidia-smi', ['--query-gpu=power.draw,clocks.sm,utilization.gpu,memory.used', '--format=csv']);
 
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(
-      'power.draw [W], clocks.current.sm [MHz], utilization.gpu [%], memory.used [MiB]\n141.54 W, 1980 MHz, 4 %, 2845 MiB\n',
-    );
+    expect(result.stdout).toBe('power.draw [W], clocks.current.sm [MHz], utilization.gpu [%], memory.used [MiB]\n141.54 W, 1980 MHz, 4 %, 2845 MiB\n');
   });
 
   it('replays the flat CPU-only recording in flat mode', async () => {

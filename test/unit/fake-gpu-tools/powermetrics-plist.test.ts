@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { killAllFakes, readFixture, runFake, startFake, terminate } from './fake-process';
-import { getArrayValues, getKeys, getSkeleton, getValues, isWellFormed } from './plist-record';
+import { killAllFakes, readFixture, runFake, startFake, terminate } from './fake-process.ts';
+import { getArrayValues, getKeys, getSkeleton, getValues, isWellFormed } from './plist-record.ts';
 
 const PLIST_ARGS = ['--samplers', 'gpu_power', '-i', '250', '-f', 'plist'];
 const FAST_PLIST_ARGS = ['--samplers', 'gpu_power', '-i', '100', '-f', 'plist'];
@@ -62,9 +62,7 @@ describe('fake powermetrics -f plist', () => {
     const result = await runFake('powermetrics', [...FAST_PLIST_ARGS, '-n', '4'], AS_ROOT);
     const records = result.stdout.split('\0');
 
-    expect(records.map((record) => getValues(record, 'idle_ratio'))).toEqual(
-      ACTIVE_IDLE_RATIOS.slice(0, 4).map((ratio) => [ratio, ratio]),
-    );
+    expect(records.map((record) => getValues(record, 'idle_ratio'))).toEqual(ACTIVE_IDLE_RATIOS.slice(0, 4).map((ratio) => [ratio, ratio]));
     for (const record of records) {
       const elapsedNs = Number(getValues(record, 'elapsed_ns')[0]);
       const [idleNs, secondIdleNs] = getValues(record, 'idle_ns').map(Number);

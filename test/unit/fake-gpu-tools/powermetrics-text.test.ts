@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { killAllFakes, readFixture, runFake } from './fake-process';
+import { killAllFakes, readFixture, runFake } from './fake-process.ts';
 
 const TEXT_ARGS = ['--samplers', 'gpu_power', '-i', '100'];
 const AS_ROOT = { FAKE_GPU_ROOT: '1' };
@@ -8,9 +8,16 @@ const SAMPLE_HEADER = /^\*\*\* Sampled system activity \((\w{3} \w{3} [ \d]\d \d
 
 /** A line with its numbers and run-lengths of spaces normalised, to compare shapes. */
 const getShape = (line: string) =>
-  line.replace(/\(\w{3} \w{3} +\d+ [\d:]+ \d{4} [+-]\d{4}\)/, '(DATE)').replace(/\d*\.?\d+/g, '#').replace(/ +/g, ' ');
+  line
+    .replace(/\(\w{3} \w{3} +\d+ [\d:]+ \d{4} [+-]\d{4}\)/, '(DATE)')
+    .replace(/\d*\.?\d+/g, '#')
+    .replace(/ +/g, ' ');
 
-const getSamples = (stdout: string) => stdout.split('*** Sampled').slice(1).map((sample) => `*** Sampled${sample}`);
+const getSamples = (stdout: string) =>
+  stdout
+    .split('*** Sampled')
+    .slice(1)
+    .map((sample) => `*** Sampled${sample}`);
 
 afterEach(killAllFakes);
 
@@ -19,7 +26,9 @@ describe('fake powermetrics text format', () => {
     const result = await runFake('powermetrics', [...TEXT_ARGS, '-n', '2'], AS_ROOT);
 
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Machine model: MacBookPro18,3\nOS version: 23F79\nBoot arguments: \nBoot time: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\n\n\n\n\*\*\* Sampled/);
+    expect(result.stdout).toMatch(
+      /^Machine model: MacBookPro18,3\nOS version: 23F79\nBoot arguments: \nBoot time: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\n\n\n\n\*\*\* Sampled/,
+    );
     const samples = getSamples(result.stdout);
     expect(samples).toHaveLength(2);
     for (const sample of samples) {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { killAllFakes, runFake } from './fake-process';
+import { killAllFakes, runFake } from './fake-process.ts';
 
 const SAMPLE_ONCE = ['--samplers', 'gpu_power', '-i', '100', '-n', '1', '-f', 'plist'];
 const NOT_SUPERUSER = 'powermetrics must be invoked as the superuser\n';
@@ -16,7 +16,10 @@ interface LogLine {
 }
 
 const readLog = (file: string): LogLine[] =>
-  readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as LogLine);
+  readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as LogLine);
 
 afterEach(killAllFakes);
 afterAll(() => rmSync(logDir, { recursive: true, force: true }));

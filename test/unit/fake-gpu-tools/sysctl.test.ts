@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runFake } from './fake-process';
+import { runFake } from './fake-process.ts';
 
 const KEYS = ['kern.hv_vmm_present', 'hw.model', 'machdep.cpu.brand_string', 'hw.memsize'];
 

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { detectVirtualMac } from '../../../src/gpu/detect-virtual-mac';
+import { detectVirtualMac } from '../../../src/gpu/detect-virtual-mac.ts';
 
 // The fake sysctl comes first on PATH; detectVirtualMac spawns `sysctl` with this process's env.
 const FAKE_BIN = fileURLToPath(new URL('../../../fixtures/fake-gpu-tools/bin', import.meta.url));

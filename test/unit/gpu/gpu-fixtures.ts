@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
-import type { RecordSplitter } from '../../../src/gpu/gpu-sample';
-import { createLineReader } from '../../../src/gpu/stream-sampler';
+import type { RecordSplitter } from '../../../src/gpu/gpu-sample.ts';
+import { createLineReader } from '../../../src/gpu/stream-sampler.ts';
 
 export const GPU_SAMPLES_DIR = fileURLToPath(new URL('../../../fixtures/gpu-samples/', import.meta.url));
 export const RECORDINGS_DIR = fileURLToPath(new URL('../../../fixtures/recordings/', import.meta.url));

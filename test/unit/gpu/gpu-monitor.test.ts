@@ -3,10 +3,10 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../../src/config/load-config';
-import { getStateDir } from '../../../src/run-record/run-state';
-import { startGpuMonitor, type MonitorOptions, type MonitorStart } from '../../../src/gpu/gpu-monitor';
-import type { GpuSampler } from '../../../src/gpu/gpu-sampler';
+import { loadConfig } from '../../../src/config/load-config.ts';
+import { getStateDir } from '../../../src/run-record/run-state.ts';
+import { startGpuMonitor, type MonitorOptions, type MonitorStart } from '../../../src/gpu/gpu-monitor.ts';
+import type { GpuSampler } from '../../../src/gpu/gpu-sampler.ts';
 
 // The fake powermetrics, ioreg, nvidia-smi and sudo come first on PATH. The monitor spawns its
 // tools with this process's environment, so PATH and the FAKE_* knobs are set on process.env.
@@ -50,7 +50,10 @@ function getSampler(started: MonitorStart): GpuSampler {
 /** Every invocation the fake tools logged: `sudo -n x` logs sudo, then x with the same pid. */
 function readToolLog(): { tool: string; pid: number; argv: string[] }[] {
   if (!existsSync(toolLog)) return [];
-  return readFileSync(toolLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { tool: string; pid: number; argv: string[] });
+  return readFileSync(toolLog, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { tool: string; pid: number; argv: string[] });
 }
 
 function isRunning(pid: number): boolean {
@@ -111,7 +114,12 @@ describe('startGpuMonitor with a sampler chosen by GATE_GPU_SAMPLER', () => {
     const sampler = getSampler(await start({ GATE_GPU_SAMPLER: 'macmon' }));
     expect(sampler.command).toBe('macmon pipe -i 250');
     await vi.waitFor(() => expect(sampler.samples().length).toBeGreaterThanOrEqual(2), { timeout: 3000 });
-    expect(sampler.samples().slice(0, 2).map((sample) => sample.activePercent)).toEqual([72, 88]);
+    expect(
+      sampler
+        .samples()
+        .slice(0, 2)
+        .map((sample) => sample.activePercent),
+    ).toEqual([72, 88]);
   });
 
   it('runs nvidia-smi with a CSV query loop', async () => {
@@ -121,7 +129,12 @@ describe('startGpuMonitor with a sampler chosen by GATE_GPU_SAMPLER', () => {
     expect(sampler.command).toBe('nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used,power.draw --format=csv,noheader,nounits -lms 250');
     await waitForSamples(sampler, 3);
     // The cuda recording's generation: 4, 23, 25 % busy.
-    expect(sampler.samples().slice(0, 3).map((sample) => sample.activePercent)).toEqual([4, 23, 25]);
+    expect(
+      sampler
+        .samples()
+        .slice(0, 3)
+        .map((sample) => sample.activePercent),
+    ).toEqual([4, 23, 25]);
 
     const pid = readToolLog()[0]?.pid ?? 0;
     await sampler.stop();
@@ -141,7 +154,9 @@ describe('startGpuMonitor with a sampler chosen by GATE_GPU_SAMPLER', () => {
     process.env.FAKE_GPU_MODE = 'crash';
     const sampler = getSampler(await start({ GATE_GPU_SAMPLER: 'powermetrics' }, { isRoot: true }));
     await vi.waitFor(() => expect(sampler.failure()).toBeDefined(), { timeout: 4000, interval: 20 });
-    expect(sampler.failure()?.message).toBe('powermetrics stopped with exit code 1 after 2 sample(s): powermetrics: simulated crash after 2 samples (FAKE_GPU_MODE=crash)');
+    expect(sampler.failure()?.message).toBe(
+      'powermetrics stopped with exit code 1 after 2 sample(s): powermetrics: simulated crash after 2 samples (FAKE_GPU_MODE=crash)',
+    );
     expect(sampler.samples().map((sample) => sample.activePercent)).toEqual([72, 88]);
     expect(registered()).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { GateError, formatError, summarizeError } from '../../../src/errors';
-import { GpuParseError, createGpuParseError, getExcerpt } from '../../../src/gpu/gpu-parse-error';
+import { GateError, formatError, summarizeError } from '../../../src/errors.ts';
+import { GpuParseError, createGpuParseError, getExcerpt } from '../../../src/gpu/gpu-parse-error.ts';
 
 describe('getExcerpt', () => {
   it('quotes short input whole, escaping NULs and newlines', () => {

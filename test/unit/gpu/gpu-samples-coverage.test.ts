@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
-import { GPU_SAMPLES_DIR } from './gpu-fixtures';
+import { GPU_SAMPLES_DIR } from './gpu-fixtures.ts';
 
 // Descriptions of the samples, not samples.
 const NOT_TOOL_OUTPUT = new Set(['SOURCES.md', 'RUNNER-VM-EVIDENCE.md']);

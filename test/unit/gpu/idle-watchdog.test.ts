@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { GpuSample } from '../../../src/gpu/gpu-sample';
-import { watchIdleGpu } from '../../../src/gpu/idle-watchdog';
+import type { GpuSample } from '../../../src/gpu/gpu-sample.ts';
+import { watchIdleGpu } from '../../../src/gpu/idle-watchdog.ts';
 
 const IDLE_MESSAGE = 'GPU idle for 30 s after queueing: ComfyUI is not using the GPU (CPU fallback?)';
 

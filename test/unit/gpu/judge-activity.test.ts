@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeActivity, type ActivityRule } from '../../../src/gpu/judge-activity';
+import { judgeActivity, type ActivityRule } from '../../../src/gpu/judge-activity.ts';
 
 const RULE: ActivityRule = { from: 10_000, to: 20_000, thresholdPercent: 1, minActiveSamples: 2 };
 
@@ -34,7 +34,15 @@ describe('judgeActivity', () => {
 
   it('says unknown when no sample falls inside the window', () => {
     expect(judgeActivity([], RULE)).toEqual({ history: 'unknown', sampleCount: 0, activeSampleCount: 0 });
-    expect(judgeActivity([{ at: 5_000, activePercent: 90 }, { at: 25_000, activePercent: 90 }], RULE)).toEqual({
+    expect(
+      judgeActivity(
+        [
+          { at: 5_000, activePercent: 90 },
+          { at: 25_000, activePercent: 90 },
+        ],
+        RULE,
+      ),
+    ).toEqual({
       history: 'unknown',
       sampleCount: 0,
       activeSampleCount: 0,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { GpuParseError } from '../../../src/gpu/gpu-parse-error';
-import { parseIoreg } from '../../../src/gpu/parse-ioreg';
-import { readGpuSample } from './gpu-fixtures';
+import { GpuParseError } from '../../../src/gpu/gpu-parse-error.ts';
+import { parseIoreg } from '../../../src/gpu/parse-ioreg.ts';
+import { readGpuSample } from './gpu-fixtures.ts';
 
 const SCALENE_LINE = 'ioreg-PerformanceStatistics-line-AppleSilicon-2021.FROM-ISSUE-scalene-302.txt';
 const M1_PRO_PARTIAL = 'ioreg-r-d1-w0-c-IOAccelerator-M1Pro-t6000-macos12.6-PARTIAL.FROM-ISSUE-stats-1094.txt';
@@ -51,9 +51,7 @@ describe('parseIoreg on real outputs', () => {
 
 describe('parseIoreg on garbage', () => {
   it('refuses empty input', () => {
-    expect(() => parseIoreg('', RECEIVED_AT)).toThrow(
-      'no "PerformanceStatistics" with "Device Utilization %" in ioreg output; the input is empty ("")',
-    );
+    expect(() => parseIoreg('', RECEIVED_AT)).toThrow('no "PerformanceStatistics" with "Device Utilization %" in ioreg output; the input is empty ("")');
   });
 
   it('refuses an HTML page, naming the command in the hint', () => {

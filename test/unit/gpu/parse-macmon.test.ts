@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseMacmonLine } from '../../../src/gpu/parse-macmon';
-import type { MacmonSample } from '../../../src/gpu/parse-macmon';
-import { readGpuSample, readLines, splitIntoRandomChunks, stripJsoncAnnotations } from './gpu-fixtures';
+import { parseMacmonLine } from '../../../src/gpu/parse-macmon.ts';
+import type { MacmonSample } from '../../../src/gpu/parse-macmon.ts';
+import { readGpuSample, readLines, splitIntoRandomChunks, stripJsoncAnnotations } from './gpu-fixtures.ts';
 
 const EARLY = 'macmon-pipe-early-format-no-timestamp-10lines.FROM-codecarbon.jsonl';
 const V0_6 = 'macmon-pipe-v0.6-era-sorted-keys-1line.FROM-ISSUE-beszel-1796.jsonl';
@@ -50,7 +50,7 @@ describe('the macmon pipe stream on real outputs', () => {
     });
   });
 
-  it('prefers v0.8\'s gpu_active_ratio (residency, 9 %) over the frequency-scaled ratio (2.15 %)', () => {
+  it("prefers v0.8's gpu_active_ratio (residency, 9 %) over the frequency-scaled ratio (2.15 %)", () => {
     const line = stripJsoncAnnotations(readGpuSample(V0_8));
     expect(JSON.parse(line)).toMatchObject({ gpu_scaled_ratio: 0.021497859, gpu_active_ratio: 0.09, gpu_freq_mhz: 461 });
     expect(parseMacmonLine(line, RECEIVED_AT)).toEqual({
@@ -96,8 +96,14 @@ describe('the macmon line parser on garbage', () => {
     ['{"gpu_usage": "busy"}', 'macmon gpu_usage is not [frequency MHz, ratio]; the input starts with "{\\"gpu_usage\\": \\"busy\\"}"'],
     ['{"gpu_usage": [396, 1.2]}', 'gpu_usage ratio × 100 is 120, outside 0..100; the input starts with "{\\"gpu_usage\\": [396, 1.2]}"'],
     ['{"gpu_active_ratio": -0.1}', 'gpu_active_ratio × 100 is -10, outside 0..100; the input starts with "{\\"gpu_active_ratio\\": -0.1}"'],
-    ['{"gpu_usage": [396, 0.1], "gpu_power": "3 W"}', 'macmon gpu_power is not a number; the input starts with "{\\"gpu_usage\\": [396, 0.1], \\"gpu_power\\": \\"3 W\\"}"'],
-    ['{"gpu_usage": [396, 0.1], "timestamp": "now"}', 'macmon timestamp is not an ISO date; the input starts with "{\\"gpu_usage\\": [396, 0.1], \\"timestamp\\": \\"now\\"}"'],
+    [
+      '{"gpu_usage": [396, 0.1], "gpu_power": "3 W"}',
+      'macmon gpu_power is not a number; the input starts with "{\\"gpu_usage\\": [396, 0.1], \\"gpu_power\\": \\"3 W\\"}"',
+    ],
+    [
+      '{"gpu_usage": [396, 0.1], "timestamp": "now"}',
+      'macmon timestamp is not an ISO date; the input starts with "{\\"gpu_usage\\": [396, 0.1], \\"timestamp\\": \\"now\\"}"',
+    ],
   ])('refuses %s', (line, message) => {
     expect(() => parseMacmonLine(line, RECEIVED_AT)).toThrow(message);
   });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import { GpuParseError } from '../../../src/gpu/gpu-parse-error';
-import { createNvidiaSmiCsvLineParser } from '../../../src/gpu/parse-nvidia-smi';
-import type { NvidiaSmiCsvOptions, NvidiaSmiSample } from '../../../src/gpu/parse-nvidia-smi';
-import { localTime, readGpuSample, readLines, readRecording, splitIntoRandomChunks } from './gpu-fixtures';
-import { H100_QUERY_GPU_HEADER } from './h100-query-gpu-header';
+import { GpuParseError } from '../../../src/gpu/gpu-parse-error.ts';
+import { createNvidiaSmiCsvLineParser } from '../../../src/gpu/parse-nvidia-smi.ts';
+import type { NvidiaSmiCsvOptions, NvidiaSmiSample } from '../../../src/gpu/parse-nvidia-smi.ts';
+import { localTime, readGpuSample, readLines, readRecording, splitIntoRandomChunks } from './gpu-fixtures.ts';
+import { H100_QUERY_GPU_HEADER } from './h100-query-gpu-header.ts';
 
 const H100_CSV = 'nvidia-smi-query-gpu-csv-H100-590.48.01-load.csv';
 const CSV_COMMAND =
@@ -96,8 +96,7 @@ describe('the nvidia-smi CSV line parser on the H100 capture (every field, with 
 describe('the nvidia-smi CSV line parser on formats and gaps', () => {
   it('reads the gate query with a header and units (--format=csv)', async () => {
     const text =
-      'timestamp, utilization.gpu [%], memory.used [MiB], power.draw [W], clocks.sm [MHz]\n' +
-      '2026/11/28 09:19:26.966, 42 %, 3551 MiB, 225.00 W, 1980 MHz\n';
+      'timestamp, utilization.gpu [%], memory.used [MiB], power.draw [W], clocks.sm [MHz]\n' + '2026/11/28 09:19:26.966, 42 %, 3551 MiB, 225.00 W, 1980 MHz\n';
     expect(await readSamples([text])).toEqual([
       { at: localTime(2026, 11, 28, 9, 19, 26, 966), activePercent: 42, memoryUsedMiB: 3551, powerW: 225, frequencyMHz: 1980 },
     ]);
@@ -126,9 +125,7 @@ describe('the nvidia-smi CSV line parser on formats and gaps', () => {
 
   it('refuses a GPU that does not report utilization.gpu', () => {
     const error = parseError(() => parseLine('2026/11/28 09:19:26.966, [N/A], 3551, 225.00, 1980'));
-    expect(error.message).toBe(
-      'utilization.gpu is "[N/A]", not a number; the input starts with "2026/11/28 09:19:26.966, [N/A], 3551, 225.00, 1980"',
-    );
+    expect(error.message).toBe('utilization.gpu is "[N/A]", not a number; the input starts with "2026/11/28 09:19:26.966, [N/A], 3551, 225.00, 1980"');
     expect(error.hint).toBe(`This GPU does not report its utilization (e.g. a MIG instance or vGPU). ${CSV_COMMAND}`);
   });
 });
@@ -141,7 +138,9 @@ describe('the nvidia-smi CSV line parser on garbage', () => {
 
   it('refuses what nvidia-smi prints when the driver is gone', () => {
     const error = parseError(() =>
-      parseLine("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running."),
+      parseLine(
+        "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.",
+      ),
     );
     expect(error.hint).toBe(CSV_COMMAND);
     expect(error.message).toBe(
@@ -163,8 +162,6 @@ describe('the nvidia-smi CSV line parser on garbage', () => {
     );
     expect(() => parseLine('2026/11/28 09:19:26.966, -4, 3551, 225.00, 1980')).toThrow('utilization.gpu is -4, outside 0..100');
     expect(() => parseLine('2026/11/28 09:19:26.966, 42, 35x1, 225.00, 1980')).toThrow('memory.used value "35x1" is not a number');
-    expect(() => parseLine('28.11.2026 09:19, 42, 3551, 225.00, 1980')).toThrow(
-      'nvidia-smi timestamp "28.11.2026 09:19" is not YYYY/MM/DD HH:MM:SS.mmm',
-    );
+    expect(() => parseLine('28.11.2026 09:19, 42, 3551, 225.00, 1980')).toThrow('nvidia-smi timestamp "28.11.2026 09:19" is not YYYY/MM/DD HH:MM:SS.mmm');
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import { GpuParseError } from '../../../src/gpu/gpu-parse-error';
-import type { GpuSample } from '../../../src/gpu/gpu-sample';
-import { createPowermetricsPlistSplitter, parsePowermetricsPlistRecord } from '../../../src/gpu/parse-powermetrics-plist';
-import { feedChunks, readGpuSample, splitIntoRandomChunks } from './gpu-fixtures';
+import { GpuParseError } from '../../../src/gpu/gpu-parse-error.ts';
+import type { GpuSample } from '../../../src/gpu/gpu-sample.ts';
+import { createPowermetricsPlistSplitter, parsePowermetricsPlistRecord } from '../../../src/gpu/parse-powermetrics-plist.ts';
+import { feedChunks, readGpuSample, splitIntoRandomChunks } from './gpu-fixtures.ts';
 
 const SINGLE = 'powermetrics-plist-gpu_power-Mac16-8-macos15.5-single.plist';
 const FIVE_NUL_SEPARATED = 'powermetrics-plist-gpu_power-Mac16-8-macos15.5-5samples-NULsep.plist';
@@ -134,7 +134,7 @@ describe('the powermetrics plist stream on garbage', () => {
 
   it('refuses a record without a gpu dictionary and says the sampler is missing', () => {
     const text = readGpuSample(SINGLE);
-    const withoutGpu = text.slice(0, text.indexOf('<key>gpu</key>')) + '</dict>\n</plist>\n';
+    const withoutGpu = `${text.slice(0, text.indexOf('<key>gpu</key>'))}</dict>\n</plist>\n`;
     const error = parseError(() => parsePowermetricsPlistRecord(withoutGpu, RECEIVED_AT));
     expect(error.message).toBe(
       'powermetrics plist record has no "gpu" dictionary; the input starts with ' +
@@ -150,6 +150,8 @@ describe('the powermetrics plist stream on garbage', () => {
 
   it('refuses a gpu dictionary without idle_ratio', () => {
     const record = readGpuSample(SINGLE).replaceAll('<key>idle_ratio</key><real>0.995324</real>\n', '');
-    expect(() => parsePowermetricsPlistRecord(record, RECEIVED_AT)).toThrow('powermetrics plist "gpu" dictionary has no numeric idle_ratio; the input starts with');
+    expect(() => parsePowermetricsPlistRecord(record, RECEIVED_AT)).toThrow(
+      'powermetrics plist "gpu" dictionary has no numeric idle_ratio; the input starts with',
+    );
   });
 });

@@ -2,11 +2,11 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { getStateDir } from '../../../src/run-record/run-state';
-import { GpuParseError } from '../../../src/gpu/gpu-parse-error';
-import type { GpuSampler } from '../../../src/gpu/gpu-sampler';
-import { parseMacmonLine } from '../../../src/gpu/parse-macmon';
-import { startStreamSampler } from '../../../src/gpu/stream-sampler';
+import { getStateDir } from '../../../src/run-record/run-state.ts';
+import { GpuParseError } from '../../../src/gpu/gpu-parse-error.ts';
+import type { GpuSampler } from '../../../src/gpu/gpu-sampler.ts';
+import { parseMacmonLine } from '../../../src/gpu/parse-macmon.ts';
+import { startStreamSampler } from '../../../src/gpu/stream-sampler.ts';
 
 // A Node script stands in for a line-based tool, so the sampler reads a real child's stdout.
 let reportDir: string;

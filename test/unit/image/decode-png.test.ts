@@ -2,17 +2,9 @@ import { readFileSync } from 'node:fs';
 import { constants, crc32, deflateSync } from 'node:zlib';
 import { encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { decodePng, readPngText } from '../../../src/image/decode-png';
-import { PngDecodeError } from '../../../src/image/errors';
-import {
-  PNG_SIGNATURE,
-  createChunk,
-  createFilteredScanlines,
-  createHeaderChunk,
-  createRandomBytes,
-  createSamples,
-  encodePng,
-} from './encode-png';
+import { decodePng, readPngText } from '../../../src/image/decode-png.ts';
+import { PngDecodeError } from '../../../src/image/errors.ts';
+import { PNG_SIGNATURE, createChunk, createFilteredScanlines, createHeaderChunk, createRandomBytes, createSamples, encodePng } from './encode-png.ts';
 
 // decodePng is fast-png behind the gate's own checks. The files come from the test encoder, which
 // writes every field explicitly, so the checks and the library's wiring are both tested on files
@@ -49,7 +41,11 @@ describe('decodePng', () => {
 
   it('round-trips RGBA, gray and gray+alpha with a filter mix', () => {
     const next = createRandomBytes(11);
-    for (const [colorType, channels] of [[6, 4], [0, 1], [4, 2]] as const) {
+    for (const [colorType, channels] of [
+      [6, 4],
+      [0, 1],
+      [4, 2],
+    ] as const) {
       const samples = createSamples(19, 9, () => Array.from({ length: channels }, next));
       const image = decodePng(encodePng({ width: 19, height: 9, colorType, bitDepth: 8, samples, filters: [4, 3, 2, 1, 0] }));
       expect(image.channels).toBe(channels);
@@ -65,7 +61,12 @@ describe('decodePng', () => {
   });
 
   it('maps palette indices through PLTE, also when packed two bits a pixel', () => {
-    const palette = [[0, 0, 0], [255, 0, 0], [0, 255, 0], [10, 20, 30]] as const;
+    const palette = [
+      [0, 0, 0],
+      [255, 0, 0],
+      [0, 255, 0],
+      [10, 20, 30],
+    ] as const;
     const indices = createSamples(7, 3, (x, y) => [(x + y) % 4]);
     for (const bitDepth of [8, 2] as const) {
       const image = decodePng(encodePng({ width: 7, height: 3, colorType: 3, bitDepth, samples: indices, palette, filters: [0, 1, 4] }));
@@ -93,13 +94,16 @@ describe('decodePng', () => {
   it('joins image data split over several IDAT chunks and returns the tEXt chunks', () => {
     const next = createRandomBytes(3);
     const samples = createSamples(16, 16, () => [next(), next(), next()]);
-    const text = [createChunk('tEXt', Buffer.from('prompt\0{"3": {"inputs": {"seed": 42}}}', 'latin1')), createChunk('tEXt', Buffer.from('workflow\0{}', 'latin1'))];
+    const text = [
+      createChunk('tEXt', Buffer.from('prompt\0{"3": {"inputs": {"seed": 42}}}', 'latin1')),
+      createChunk('tEXt', Buffer.from('workflow\0{}', 'latin1')),
+    ];
     const png = encodePng({ width: 16, height: 16, colorType: 2, bitDepth: 8, samples, idatChunkBytes: 50, extraChunks: text });
     expect(Array.from(decodePng(png).pixels)).toEqual(samples);
     expect(readPngText(png)).toEqual({ prompt: '{"3": {"inputs": {"seed": 42}}}', workflow: '{}' });
   });
 
-  it("reads the prompt ComfyUI saved in a recorded output, with the seed it was sent", () => {
+  it('reads the prompt ComfyUI saved in a recorded output, with the seed it was sent', () => {
     const text = readPngText(readFileSync(RECORDED_OUTPUT));
     expect(Object.keys(text)).toEqual(['prompt']);
     expect((JSON.parse(text.prompt ?? '{}') as Record<string, { inputs: { seed?: number } }>)['3']?.inputs.seed).toBe(1);
@@ -122,7 +126,9 @@ describe('decodePng refusing damaged files', () => {
     png[33 + 8] = png[33 + 8]! ^ 0xff;
     const error = getDecodeError(png);
     expect(error.code).toBe('PNG_CRC_MISMATCH');
-    expect(error.message).toBe(`PNG chunk IDAT at byte 33 is corrupt: its CRC is ${hex32(stored)} but its contents give ${hex32(crc32(png.subarray(37, idatEnd)))}`);
+    expect(error.message).toBe(
+      `PNG chunk IDAT at byte 33 is corrupt: its CRC is ${hex32(stored)} but its contents give ${hex32(crc32(png.subarray(37, idatEnd)))}`,
+    );
   });
 
   it('reports a file cut short inside IHDR, inside a chunk, inside a chunk header, and before IEND', () => {
@@ -130,7 +136,9 @@ describe('decodePng refusing damaged files', () => {
     const png = encodePng({ width: 8, height: 8, colorType: 2, bitDepth: 8, samples: createSamples(8, 8, () => [next(), next(), next()]) });
     const idatLength = png.readUInt32BE(33);
     expect(getDecodeError(png.subarray(0, 20)).message).toBe('PNG is truncated: the file is 20 bytes and ends inside the IHDR chunk');
-    expect(getDecodeError(png.subarray(0, 60)).message).toBe(`PNG is truncated: the file is 60 bytes, but its IDAT chunk at byte 33 runs to byte ${33 + 12 + idatLength}`);
+    expect(getDecodeError(png.subarray(0, 60)).message).toBe(
+      `PNG is truncated: the file is 60 bytes, but its IDAT chunk at byte 33 runs to byte ${33 + 12 + idatLength}`,
+    );
     expect(getDecodeError(png.subarray(0, 36)).message).toBe('PNG is truncated: the file is 36 bytes and ends inside the chunk header at byte 33');
     const withoutEnd = png.subarray(0, png.length - 12);
     const error = getDecodeError(withoutEnd);
@@ -175,7 +183,10 @@ describe('decodePng refusing damaged files', () => {
     const badFilter = getDecodeError(assemble(header, createChunk('IDAT', deflateSync(scanlines))));
     expect([badFilter.code, badFilter.message]).toEqual(['PNG_MALFORMED', 'PNG is malformed: Unsupported filter: 7']);
 
-    const palette = [[1, 2, 3], [4, 5, 6]] as const;
+    const palette = [
+      [1, 2, 3],
+      [4, 5, 6],
+    ] as const;
     const outOfRange = encodePng({ width: 2, height: 1, colorType: 3, bitDepth: 8, samples: [1, 2], palette });
     expect(getDecodeError(outOfRange).message).toBe('PNG is malformed: Incorrect index of palette color');
 

@@ -81,16 +81,8 @@ export function encodePng(spec: PngSpec): Buffer {
   for (let start = 0; start < compressed.length; start += partBytes) {
     idats.push(createChunk('IDAT', compressed.subarray(start, start + partBytes)));
   }
-  const palette =
-    spec.palette === undefined ? [] : [createChunk('PLTE', Buffer.from(spec.palette.flatMap((entry) => [...entry])))];
-  return Buffer.concat([
-    PNG_SIGNATURE,
-    createHeaderChunk(spec),
-    ...(spec.extraChunks ?? []),
-    ...palette,
-    ...idats,
-    createChunk('IEND'),
-  ]);
+  const palette = spec.palette === undefined ? [] : [createChunk('PLTE', Buffer.from(spec.palette.flatMap((entry) => [...entry])))];
+  return Buffer.concat([PNG_SIGNATURE, createHeaderChunk(spec), ...(spec.extraChunks ?? []), ...palette, ...idats, createChunk('IEND')]);
 }
 
 /** Samples for a width x height image whose every pixel comes from `getPixel`. */

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ImageCheckError } from '../../../src/image/errors';
-import { inspectPng, validateImage } from '../../../src/image/inspect-image';
-import type { ImageInfo } from '../../../src/image/inspect-image';
-import { createSamples, encodePng } from './encode-png';
+import { ImageCheckError } from '../../../src/image/errors.ts';
+import { inspectPng, validateImage } from '../../../src/image/inspect-image.ts';
+import type { ImageInfo } from '../../../src/image/inspect-image.ts';
+import { createSamples, encodePng } from './encode-png.ts';
 
 const RECORDED_OUTPUT = new URL('../../../fixtures/recordings/0.3.64-cuda/output.png', import.meta.url);
 
@@ -72,7 +72,10 @@ describe('inspectPng on built images', () => {
   });
 
   it('measures a palette image through its colours', () => {
-    const palette = [[0, 0, 0], [200, 200, 200]] as const;
+    const palette = [
+      [0, 0, 0],
+      [200, 200, 200],
+    ] as const;
     const info = inspectPng(encodePng({ width: 4, height: 1, colorType: 3, bitDepth: 1, samples: [0, 1, 1, 1], palette }));
     expect(info).toMatchObject({ colorType: 3, bitDepth: 1, distinctColorsInSample: 2 });
     expect(info.meanLuma).toBeCloseTo(150, 9);

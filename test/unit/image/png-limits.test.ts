@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getBombPng } from '../../../fixtures/fake-comfyui/image/bomb-png';
-import { decodePng } from '../../../src/image/decode-png';
-import { GateError } from '../../../src/errors';
-import { inspectPng } from '../../../src/image/inspect-image';
-import { MAX_PNG_FILE_BYTES, MAX_PNG_RAW_BYTES } from '../../../src/image/png-limits';
-import { createChunk, encodePng } from './encode-png';
+import { getBombPng } from '../../../fixtures/fake-comfyui/image/bomb-png.ts';
+import { decodePng } from '../../../src/image/decode-png.ts';
+import { GateError } from '../../../src/errors.ts';
+import { inspectPng } from '../../../src/image/inspect-image.ts';
+import { MAX_PNG_FILE_BYTES, MAX_PNG_RAW_BYTES } from '../../../src/image/png-limits.ts';
+import { createChunk, encodePng } from './encode-png.ts';
 
 // The caps act on the header alone: a decompression bomb is refused before a byte of it is inflated.
 
@@ -32,7 +32,9 @@ describe("the fake's bomb: a valid 1.2 MB PNG whose header says 20000x20000", ()
     const error = getError(() => inspectPng(bomb));
     expect(performance.now() - started).toBeLessThan(100);
     expect(error.code).toBe('PNG_TOO_LARGE');
-    expect(error.message).toBe('the image from /view is 20000x20000 (8-bit RGB): its pixels would inflate to 1144.4 MiB, over the 64 MiB limit: refused before decoding');
+    expect(error.message).toBe(
+      'the image from /view is 20000x20000 (8-bit RGB): its pixels would inflate to 1144.4 MiB, over the 64 MiB limit: refused before decoding',
+    );
     expect(error.hint).toBe(NOT_FROM_WORKFLOW_HINT);
     expect(error.context).toEqual({ width: 20000, height: 20000, bitDepth: 8, colorType: 2, rawBytes: 1_200_020_000, maxRawBytes: MAX_PNG_RAW_BYTES });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getModelPathArgs } from '../../../src/install/comfy-argv';
+import { getModelPathArgs } from '../../../src/install/comfy-argv.ts';
 
 // ComfyUI Desktop 0.21.1 on a Mac, from a System Information panel (mac-logs/desktop-8gb-mac-sysinfo-0.21.1-torch2.10.txt).
 const DESKTOP_ARGV = [

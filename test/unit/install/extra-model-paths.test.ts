@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ModelPathsError } from '../../../src/install/errors';
-import { parseExtraModelPaths } from '../../../src/install/extra-model-paths';
+import { ModelPathsError } from '../../../src/install/errors.ts';
+import { parseExtraModelPaths } from '../../../src/install/extra-model-paths.ts';
 
 const FILE = '/opt/ComfyUI/extra_model_paths.yaml';
 const HOME = { homeDir: '/Users/me', env: { MODELS: '/Volumes/Models' } };

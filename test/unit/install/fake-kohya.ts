@@ -42,8 +42,8 @@ export function createAccelerateYaml(mixedPrecisionLine: string): string {
   return [
     'compute_environment: LOCAL_MACHINE',
     'debug: false',
-    'distributed_type: \'NO\'',
-    'downcast_bf16: \'no\'',
+    "distributed_type: 'NO'",
+    "downcast_bf16: 'no'",
     'machine_rank: 0',
     'main_training_function: main',
     mixedPrecisionLine,

@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckpointError } from '../../../src/install/errors';
-import { findCheckpoint } from '../../../src/install/find-checkpoint';
-import { getModelSearchPaths } from '../../../src/install/model-search-paths';
+import { CheckpointError } from '../../../src/install/errors.ts';
+import { findCheckpoint } from '../../../src/install/find-checkpoint.ts';
+import { getModelSearchPaths } from '../../../src/install/model-search-paths.ts';
 
 let root: string;
 

@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CustomNodesError } from '../../../src/install/errors';
-import { findCustomNodes, getFoundLocations } from '../../../src/install/find-custom-nodes';
-import { getModelSearchPaths } from '../../../src/install/model-search-paths';
+import { CustomNodesError } from '../../../src/install/errors.ts';
+import { findCustomNodes, getFoundLocations } from '../../../src/install/find-custom-nodes.ts';
+import { getModelSearchPaths } from '../../../src/install/model-search-paths.ts';
 
 const ANNOTATOR = 'custom_nodes/comfyui_controlnet_aux/ckpts/lllyasviel/Annotators/body_pose_model.pth';
 const CONTROLNET = 'models/controlnet/control_v11p_sd15_openpose.pth';

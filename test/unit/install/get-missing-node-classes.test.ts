@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { getMissingNodeClasses } from '../../../src/install/get-missing-node-classes';
+import { getMissingNodeClasses } from '../../../src/install/get-missing-node-classes.ts';
 
 // A real /object_info from a ComfyUI 0.3.64 without comfyui_controlnet_aux.
 const OBJECT_INFO = new URL('../../../fixtures/recordings/0.3.64-cuda/object_info.json.gz', import.meta.url);
@@ -14,9 +14,6 @@ describe('getMissingNodeClasses', () => {
 
   it('finds nothing missing when every class is loaded, and keeps the required order otherwise', () => {
     expect(getMissingNodeClasses(loaded, ['KSampler', 'CheckpointLoaderSimple', 'ControlNetApplyAdvanced'])).toEqual([]);
-    expect(getMissingNodeClasses(['KSampler'], ['DWPreprocessor', 'KSampler', 'OpenposePreprocessor'])).toEqual([
-      'DWPreprocessor',
-      'OpenposePreprocessor',
-    ]);
+    expect(getMissingNodeClasses(['KSampler'], ['DWPreprocessor', 'KSampler', 'OpenposePreprocessor'])).toEqual(['DWPreprocessor', 'OpenposePreprocessor']);
   });
 });

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KohyaSetupError } from '../../../src/install/errors';
-import { getPythonVersion } from '../../../src/install/get-python-version';
-import { PYTHON_3_10, createFakeKohya } from './fake-kohya';
-import type { FakePython } from './fake-kohya';
+import { KohyaSetupError } from '../../../src/install/errors.ts';
+import { getPythonVersion } from '../../../src/install/get-python-version.ts';
+import { PYTHON_3_10, createFakeKohya } from './fake-kohya.ts';
+import type { FakePython } from './fake-kohya.ts';
 
 let root: string;
 
@@ -22,7 +22,10 @@ async function getPython(name: string, python: FakePython): Promise<string> {
 }
 
 async function getError(promise: Promise<unknown>): Promise<KohyaSetupError> {
-  const error: unknown = await promise.then(() => new Error('expected a rejection'), (reason: unknown) => reason);
+  const error: unknown = await promise.then(
+    () => new Error('expected a rejection'),
+    (reason: unknown) => reason,
+  );
   if (error instanceof KohyaSetupError) return error;
   throw error;
 }

@@ -3,9 +3,9 @@ import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileHashError } from '../../../src/install/errors';
-import { getFileSha256 } from '../../../src/install/hash-file';
-import type { FileHashProgress } from '../../../src/install/hash-file';
+import { FileHashError } from '../../../src/install/errors.ts';
+import { getFileSha256 } from '../../../src/install/hash-file.ts';
+import type { FileHashProgress } from '../../../src/install/hash-file.ts';
 
 const MiB = 1024 * 1024;
 const SIZE = 20 * MiB + 12_345;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getServerArgv } from '../../../src/install/get-server-argv';
-import { describeDirs, getModelPathsPlan, getModelSearchPaths, getSearchDirs } from '../../../src/install/model-search-paths';
+import { getServerArgv } from '../../../src/install/get-server-argv.ts';
+import { describeDirs, getModelPathsPlan, getModelSearchPaths, getSearchDirs } from '../../../src/install/model-search-paths.ts';
 
 const COMFY = '/opt/ComfyUI';
 const OWN_YAML = `${COMFY}/extra_model_paths.yaml`;

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KohyaSetupError } from '../../../src/install/errors';
-import { getDefaultAccelerateConfigPath, readAccelerateConfig } from '../../../src/install/read-accelerate-config';
-import { createAccelerateYaml, writeAccelerateConfig } from './fake-kohya';
+import { KohyaSetupError } from '../../../src/install/errors.ts';
+import { getDefaultAccelerateConfigPath, readAccelerateConfig } from '../../../src/install/read-accelerate-config.ts';
+import { createAccelerateYaml, writeAccelerateConfig } from './fake-kohya.ts';
 
 let root: string;
 
@@ -17,7 +17,10 @@ afterAll(async () => {
 });
 
 async function getError(promise: Promise<unknown>): Promise<KohyaSetupError> {
-  const error: unknown = await promise.then(() => new Error('expected a rejection'), (reason: unknown) => reason);
+  const error: unknown = await promise.then(
+    () => new Error('expected a rejection'),
+    (reason: unknown) => reason,
+  );
   if (error instanceof KohyaSetupError) return error;
   throw error;
 }
@@ -69,11 +72,7 @@ describe('readAccelerateConfig', () => {
 describe('getDefaultAccelerateConfigPath', () => {
   it('follows accelerate: HF_HOME, then XDG_CACHE_HOME, then ~/.cache', () => {
     expect(getDefaultAccelerateConfigPath({}, '/Users/me')).toBe('/Users/me/.cache/huggingface/accelerate/default_config.yaml');
-    expect(getDefaultAccelerateConfigPath({ XDG_CACHE_HOME: '/var/cache' }, '/Users/me')).toBe(
-      '/var/cache/huggingface/accelerate/default_config.yaml',
-    );
-    expect(getDefaultAccelerateConfigPath({ HF_HOME: '~/hf', XDG_CACHE_HOME: '/var/cache' }, '/Users/me')).toBe(
-      '/Users/me/hf/accelerate/default_config.yaml',
-    );
+    expect(getDefaultAccelerateConfigPath({ XDG_CACHE_HOME: '/var/cache' }, '/Users/me')).toBe('/var/cache/huggingface/accelerate/default_config.yaml');
+    expect(getDefaultAccelerateConfigPath({ HF_HOME: '~/hf', XDG_CACHE_HOME: '/var/cache' }, '/Users/me')).toBe('/Users/me/hf/accelerate/default_config.yaml');
   });
 });

@@ -2,12 +2,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KohyaSetupError } from '../../../src/install/errors';
-import { readKohyaSetup } from '../../../src/install/read-kohya-setup';
-import { PYTHON_3_10, createAccelerateYaml, createFakeKohya, writeAccelerateConfig } from './fake-kohya';
+import { KohyaSetupError } from '../../../src/install/errors.ts';
+import { readKohyaSetup } from '../../../src/install/read-kohya-setup.ts';
+import { PYTHON_3_10, createAccelerateYaml, createFakeKohya, writeAccelerateConfig } from './fake-kohya.ts';
 
-const MIXED_PRECISION_HINT =
-  "run `accelerate config` in the kohya_ss venv and answer 'no' for mixed precision, or edit the file to read mixed_precision: 'no'";
+const MIXED_PRECISION_HINT = "run `accelerate config` in the kohya_ss venv and answer 'no' for mixed precision, or edit the file to read mixed_precision: 'no'";
 
 let root: string;
 

@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelPathsError } from '../../../src/install/errors';
-import { getSearchDirs } from '../../../src/install/model-search-paths';
-import { readModelSearchPaths } from '../../../src/install/read-model-search-paths';
+import { ModelPathsError } from '../../../src/install/errors.ts';
+import { getSearchDirs } from '../../../src/install/model-search-paths.ts';
+import { readModelSearchPaths } from '../../../src/install/read-model-search-paths.ts';
 
 let root: string;
 

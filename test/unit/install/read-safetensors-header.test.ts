@@ -2,9 +2,9 @@ import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckpointError } from '../../../src/install/errors';
-import { readSafetensorsHeader } from '../../../src/install/read-safetensors-header';
-import { createHeaderBytes, createSafetensors, createSafetensorsHeader } from './write-safetensors';
+import { CheckpointError } from '../../../src/install/errors.ts';
+import { readSafetensorsHeader } from '../../../src/install/read-safetensors-header.ts';
+import { createHeaderBytes, createSafetensors, createSafetensorsHeader } from './write-safetensors.ts';
 
 let dir: string;
 
@@ -85,9 +85,7 @@ describe('readSafetensorsHeader', () => {
     expect((await getError(tiny)).message).toBe(`${tiny} is truncated: the file is 5 bytes, too short for the 8-byte header length`);
     const cut = await writeFixture('cut-header.safetensors', createSafetensors(TENSORS).subarray(0, 40));
     const headerEnd = 8 + Number(createSafetensors(TENSORS).readBigUInt64LE(0));
-    expect((await getError(cut)).message).toBe(
-      `${cut} is truncated: the file is 40 bytes but its header says the JSON header alone ends at byte ${headerEnd}`,
-    );
+    expect((await getError(cut)).message).toBe(`${cut} is truncated: the file is 40 bytes but its header says the JSON header alone ends at byte ${headerEnd}`);
   });
 
   it('reports bytes after the last tensor', async () => {
@@ -114,16 +112,12 @@ describe('readSafetensorsHeader', () => {
     const path = await writeFixture('garbage.safetensors', Buffer.concat([prefix, json]));
     const error = await getError(path);
     expect(error.code).toBe('CHECKPOINT_HEADER_INVALID');
-    expect(error.message).toMatch(new RegExp(`^${escape(path)} has an invalid safetensors header: its 22-byte header is not JSON \\(.+\\)$`));
+    expect(error.message).toMatch(new RegExp(`^${escapeRegExp(path)} has an invalid safetensors header: its 22-byte header is not JSON \\(.+\\)$`));
   });
 
   it('checks each tensor: byte size against dtype and shape, offsets, packing', async () => {
     const cases: [string, Record<string, unknown>, string][] = [
-      [
-        'size',
-        { w: { dtype: 'F16', shape: [2, 3], data_offsets: [0, 10] } },
-        'tensor "w" is F16 [2,3] = 12 bytes, but its data_offsets [0, 10] span 10',
-      ],
+      ['size', { w: { dtype: 'F16', shape: [2, 3], data_offsets: [0, 10] } }, 'tensor "w" is F16 [2,3] = 12 bytes, but its data_offsets [0, 10] span 10'],
       [
         'gap',
         { a: { dtype: 'U8', shape: [4], data_offsets: [0, 4] }, b: { dtype: 'U8', shape: [4], data_offsets: [8, 12] } },
@@ -155,6 +149,6 @@ describe('readSafetensorsHeader', () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { arch, cpus, release, tmpdir, totalmem } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { FAKE_GPU_TOOLS } from '../../../fixtures/fake-env';
-import { getBasicMachineInfo, getMachineInfo } from '../../../src/machine/machine-info';
+import { FAKE_GPU_TOOLS } from '../../../fixtures/fake-env.ts';
+import { getBasicMachineInfo, getMachineInfo } from '../../../src/machine/machine-info.ts';
 
 const CPU = cpus()[0]?.model.trim() ?? 'unknown CPU';
 const MEMORY_GIB = Math.round(totalmem() / 2 ** 30);

@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerChild, signalRegisteredChildren, unregisterChild } from '../../../src/processes/child-registry';
-import { getStateDir } from '../../../src/run-record/run-state';
+import { registerChild, signalRegisteredChildren, unregisterChild } from '../../../src/processes/child-registry.ts';
+import { getStateDir } from '../../../src/run-record/run-state.ts';
 
 let reportDir: string;
 const children: ChildProcess[] = [];

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/load-config';
-import { TRUTH_TITLES } from '../../../src/truths/truth-titles';
-import type { SetupRecord } from '../../../src/run-record/run-state';
-import { TRUTH_IDS, type TruthId, type Verdict } from '../../../src/truths/benchmark-report';
-import { buildReport, getPhaseVerdict, isSimulatorStats, type ReportInputs } from '../../../src/report/build-report';
-import type { CollectedTruth } from '../../../src/report/collect-truths';
-import { PASSING_REPORT, SAMPLE_SYSTEM_STATS } from './sample-report';
+import { loadConfig } from '../../../src/config/load-config.ts';
+import { TRUTH_TITLES } from '../../../src/truths/truth-titles.ts';
+import type { SetupRecord } from '../../../src/run-record/run-state.ts';
+import { TRUTH_IDS, type TruthId, type Verdict } from '../../../src/truths/benchmark-report.ts';
+import { buildReport, getPhaseVerdict, isSimulatorStats, type ReportInputs } from '../../../src/report/build-report.ts';
+import type { CollectedTruth } from '../../../src/report/collect-truths.ts';
+import { PASSING_REPORT, SAMPLE_SYSTEM_STATS } from './sample-report.ts';
 
 describe('getPhaseVerdict', () => {
   it.each<[readonly Verdict[], Verdict]>([
@@ -64,7 +64,13 @@ describe('buildReport', () => {
       url: 'http://127.0.0.1:8188',
       launchFlags: '',
       launchEnv: '',
-      error: { name: 'GateError', code: 'COMFYUI_URL_UNREACHABLE', message: 'COMFYUI_URL=http://127.0.0.1:8188 does not answer like ComfyUI (connection refused)', hint: 'start ComfyUI first', context: {} },
+      error: {
+        name: 'GateError',
+        code: 'COMFYUI_URL_UNREACHABLE',
+        message: 'COMFYUI_URL=http://127.0.0.1:8188 does not answer like ComfyUI (connection refused)',
+        hint: 'start ComfyUI first',
+        context: {},
+      },
     };
     const report = buildReport(inputs({ setup }));
     expect(report).toEqual({
@@ -98,7 +104,10 @@ describe('buildReport', () => {
 
   it('takes each truth its measurements and passes the phase when all passed', () => {
     const truths = new Map<TruthId, CollectedTruth>(TRUTH_IDS.map((id) => [id, { result: { id, title: TRUTH_TITLES[id], verdict: 'PASS' } }]));
-    truths.set('reachable', { result: { id: 'reachable', title: TRUTH_TITLES.reachable, verdict: 'PASS' }, measurements: { systemStats: SAMPLE_SYSTEM_STATS, responseMs: 12 } });
+    truths.set('reachable', {
+      result: { id: 'reachable', title: TRUTH_TITLES.reachable, verdict: 'PASS' },
+      measurements: { systemStats: SAMPLE_SYSTEM_STATS, responseMs: 12 },
+    });
     truths.set('generation-under-budget', {
       result: { id: 'generation-under-budget', title: TRUTH_TITLES['generation-under-budget'], verdict: 'PASS' },
       measurements: { elapsedS: 47.31, stepsPerSecond: 0.44, nodes: [] },
@@ -113,7 +122,15 @@ describe('buildReport', () => {
   it('stamps the report simulated when the environment, the setup record or the stats say so', () => {
     expect(buildReport(inputs()).simulated).toBe(false);
     expect(buildReport(inputs({ simulatedByEnv: true })).simulated).toBe(true);
-    const setup: SetupRecord = { runId: 'r', startedAt: '2026-11-28T10:15:03.123Z', mode: 'boot', url: 'http://127.0.0.1:8188', launchFlags: '', launchEnv: '', simulated: true };
+    const setup: SetupRecord = {
+      runId: 'r',
+      startedAt: '2026-11-28T10:15:03.123Z',
+      mode: 'boot',
+      url: 'http://127.0.0.1:8188',
+      launchFlags: '',
+      launchEnv: '',
+      simulated: true,
+    };
     expect(buildReport(inputs({ setup })).simulated).toBe(true);
     const stamped = new Map(notRun('x'));
     stamped.set('reachable', {

@@ -1,9 +1,9 @@
 import type { TaskMeta } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import type { TestModule, TestResult } from 'vitest/node';
-import { TRUTH_TITLES } from '../../../src/truths/truth-titles';
-import { TRUTH_IDS } from '../../../src/truths/benchmark-report';
-import { collectTruths } from '../../../src/report/collect-truths';
+import { TRUTH_TITLES } from '../../../src/truths/truth-titles.ts';
+import { TRUTH_IDS } from '../../../src/truths/benchmark-report.ts';
+import { collectTruths } from '../../../src/report/collect-truths.ts';
 
 // collectTruths reads four things of Vitest's reported tasks: a module's id and tests, and a test's
 // module, meta, result and diagnostic. Real TestModules only exist inside a running Vitest, so these
@@ -37,7 +37,10 @@ describe('collectTruths', () => {
 
   it('passes a truth with its rounded duration and measurements', () => {
     const measurements = { systemStats: { devices: [] }, responseMs: 12 };
-    const truths = collectTruths([createModule('/repo/specs/reachable.spec.ts', { meta: { truth: 'reachable', measurements }, result: passed, durationMs: 41.6 })], NOT_RUN);
+    const truths = collectTruths(
+      [createModule('/repo/specs/reachable.spec.ts', { meta: { truth: 'reachable', measurements }, result: passed, durationMs: 41.6 })],
+      NOT_RUN,
+    );
     expect(truths.get('reachable')).toEqual({ result: { id: 'reachable', title: TRUTH_TITLES.reachable, verdict: 'PASS', durationMs: 42 }, measurements });
   });
 
@@ -73,14 +76,25 @@ describe('collectTruths', () => {
   it('tells a truth switched off by configuration from one skipped because an earlier one failed', () => {
     const truths = collectTruths(
       [
-        createModule('/repo/specs/gpu-active.spec.ts', { meta: { skipKind: 'config' }, result: { state: 'skipped', errors: undefined, note: 'SKIPPED by configuration (GATE_SKIP=gpu)' } }),
-        createModule('/repo/specs/device.spec.ts', { meta: { skipKind: 'not-run' }, result: { state: 'skipped', errors: undefined, note: 'ComfyUI is not reachable' } }),
+        createModule('/repo/specs/gpu-active.spec.ts', {
+          meta: { skipKind: 'config' },
+          result: { state: 'skipped', errors: undefined, note: 'SKIPPED by configuration (GATE_SKIP=gpu)' },
+        }),
+        createModule('/repo/specs/device.spec.ts', {
+          meta: { skipKind: 'not-run' },
+          result: { state: 'skipped', errors: undefined, note: 'ComfyUI is not reachable' },
+        }),
         createModule('/repo/specs/kohya-mixed-precision.spec.ts', { result: { state: 'skipped', errors: undefined, note: undefined } }),
         createModule('/repo/specs/reachable.spec.ts', { result: { state: 'pending', errors: undefined } }),
       ],
       NOT_RUN,
     );
-    expect(truths.get('gpu-active')?.result).toEqual({ id: 'gpu-active', title: TRUTH_TITLES['gpu-active'], verdict: 'SKIPPED', reason: 'SKIPPED by configuration (GATE_SKIP=gpu)' });
+    expect(truths.get('gpu-active')?.result).toEqual({
+      id: 'gpu-active',
+      title: TRUTH_TITLES['gpu-active'],
+      verdict: 'SKIPPED',
+      reason: 'SKIPPED by configuration (GATE_SKIP=gpu)',
+    });
     expect(truths.get('device')?.result).toMatchObject({ verdict: 'NOT RUN', reason: 'ComfyUI is not reachable' });
     expect(truths.get('kohya-mixed-precision')?.result).toMatchObject({ verdict: 'NOT RUN', reason: 'skipped' });
     expect(truths.get('reachable')?.result).toMatchObject({ verdict: 'NOT RUN', reason: 'the run ended before this truth was checked' });

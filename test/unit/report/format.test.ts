@@ -14,7 +14,7 @@ import {
   formatWithUnit,
   oneLine,
   round1,
-} from '../../../src/report/format';
+} from '../../../src/report/format.ts';
 
 describe('number formatting', () => {
   it('prints seconds with two decimals, or why they are missing', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HistoryEntry } from '../../../src/truths/benchmark-report';
+import type { HistoryEntry } from '../../../src/truths/benchmark-report.ts';
 import {
   appendHistory,
   compareWithHistory,
@@ -12,9 +12,9 @@ import {
   getHistoryPath,
   readHistory,
   toHistoryEntry,
-} from '../../../src/report/history';
-import { getMachineInfo } from '../../../src/machine/machine-info';
-import { PASSING_REPORT } from './sample-report';
+} from '../../../src/report/history.ts';
+import { getMachineInfo } from '../../../src/machine/machine-info.ts';
+import { PASSING_REPORT } from './sample-report.ts';
 
 let reportDir: string;
 
@@ -123,7 +123,14 @@ describe('findRegression', () => {
   it('fires when steps/s is more than 20 % below the best of the last ten comparable runs, with both figures', () => {
     const earlier = [timed('01-a', 0.5), timed('02-b', 0.44), timed('03-c', 0.46)];
     const regression = findRegression(earlier, timed('04-d', 0.39));
-    expect(regression).toEqual({ stepsPerSecond: 0.39, bestStepsPerSecond: 0.5, percentBelow: 22, thresholdPercent: 20, best: timed('01-a', 0.5), comparedRuns: 3 });
+    expect(regression).toEqual({
+      stepsPerSecond: 0.39,
+      bestStepsPerSecond: 0.5,
+      percentBelow: 22,
+      thresholdPercent: 20,
+      best: timed('01-a', 0.5),
+      comparedRuns: 3,
+    });
     expect(describeRegression(regression!)).toBe(
       'steps/s regression: 0.39 steps/s is 22.0 % below 0.50 steps/s, the best of the last 3 comparable runs (run 01-a); more than 20 % below counts as a regression',
     );
@@ -151,7 +158,11 @@ describe('findRegression', () => {
   });
 
   it('takes the best from the last ten comparable runs only', () => {
-    const earlier = [timed('01-fast', 9), ...Array.from({ length: 10 }, (_, index) => timed(`${String(index + 2).padStart(2, '0')}-run`, 0.5)), timed('13-other', 9, { steps: 30 })];
+    const earlier = [
+      timed('01-fast', 9),
+      ...Array.from({ length: 10 }, (_, index) => timed(`${String(index + 2).padStart(2, '0')}-run`, 0.5)),
+      timed('13-other', 9, { steps: 30 }),
+    ];
     expect(findRegression(earlier, timed('14-now', 0.45))).toBe(undefined);
     expect(findRegression(earlier, timed('14-now', 0.3))).toMatchObject({ bestStepsPerSecond: 0.5, comparedRuns: 10 });
   });
@@ -171,7 +182,11 @@ describe('findRegressionNow', () => {
     const machine = (await getMachineInfo()).description;
     appendHistory(reportDir, timed('01-a', 22, { machine, simulated: true }));
     const benchmark = { checkpoint: 'anything-v5-PrtRE.safetensors', width: 512, height: 512, steps: 20, sampler: 'euler_ancestral' };
-    await expect(findRegressionNow(reportDir, { runId: '02-b', simulated: true, benchmark, stepsPerSecond: 11 })).resolves.toMatchObject({ stepsPerSecond: 11, bestStepsPerSecond: 22, percentBelow: 50 });
+    await expect(findRegressionNow(reportDir, { runId: '02-b', simulated: true, benchmark, stepsPerSecond: 11 })).resolves.toMatchObject({
+      stepsPerSecond: 11,
+      bestStepsPerSecond: 22,
+      percentBelow: 50,
+    });
     await expect(findRegressionNow(reportDir, { runId: '02-b', simulated: false, benchmark, stepsPerSecond: 11 })).resolves.toBe(undefined);
     await expect(findRegressionNow(reportDir, { runId: '02-b', simulated: true, benchmark })).resolves.toBe(undefined);
   });
@@ -179,7 +194,14 @@ describe('findRegressionNow', () => {
 
 describe('compareWithHistory', () => {
   it('compares only with earlier runs of the same kind', () => {
-    const earlier = [entry('01-a', 52.4), entry('02-sim', 3.1, true), entry('03-b', 46.8), entry('04-c', undefined), entry('05-d', 48.9), entry('06-sim', 2.9, true)];
+    const earlier = [
+      entry('01-a', 52.4),
+      entry('02-sim', 3.1, true),
+      entry('03-b', 46.8),
+      entry('04-c', undefined),
+      entry('05-d', 48.9),
+      entry('06-sim', 2.9, true),
+    ];
     const current = entry('07-e', 47.3);
     expect(compareWithHistory(earlier, current)).toEqual({
       previous: entry('05-d', 48.9),
@@ -197,7 +219,11 @@ describe('compareWithHistory', () => {
 
   it('leaves out the current run if it is already in the file', () => {
     const current = entry('02-b', 47.3);
-    expect(compareWithHistory([entry('01-a', 50), current], current)).toEqual({ previous: entry('01-a', 50), best: entry('01-a', 50), trend: [entry('01-a', 50), current] });
+    expect(compareWithHistory([entry('01-a', 50), current], current)).toEqual({
+      previous: entry('01-a', 50),
+      best: entry('01-a', 50),
+      trend: [entry('01-a', 50), current],
+    });
   });
 
   it('carries a regression when the rule fires', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../../src/report/read-run-diagnosis';
-import { explainWithDiagnosis, renderDiagnosisHints, renderDiagnosisSection, renderDiagnosisTerminal } from '../../../src/report/render-diagnosis';
-import { renderBenchmarkMarkdown } from '../../../src/report/render-markdown';
-import type { BenchmarkReport } from '../../../src/truths/benchmark-report';
-import { PASSING_REPORT } from './sample-report';
+import { diagnose } from '../../../src/report/read-run-diagnosis.ts';
+import { explainWithDiagnosis, renderDiagnosisHints, renderDiagnosisSection, renderDiagnosisTerminal } from '../../../src/report/render-diagnosis.ts';
+import { renderBenchmarkMarkdown } from '../../../src/report/render-markdown.ts';
+import type { BenchmarkReport } from '../../../src/truths/benchmark-report.ts';
+import { PASSING_REPORT } from './sample-report.ts';
 
 const OOM_LOG = [
   'got prompt',
@@ -31,7 +31,9 @@ describe('the Diagnosis section', () => {
   });
 
   it('says plainly when a healthy log explains nothing', () => {
-    expect(renderDiagnosisSection(withDiagnosis('Device: mps\nSet vram state to: SHARED'))).toContain('No known cause of failure or slowness found (read: the ComfyUI log reports/comfyui.log, 2 lines).');
+    expect(renderDiagnosisSection(withDiagnosis('Device: mps\nSet vram state to: SHARED'))).toContain(
+      'No known cause of failure or slowness found (read: the ComfyUI log reports/comfyui.log, 2 lines).',
+    );
   });
 
   it('prints findings in the terminal as the gate own, sanitised lines', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderGpuChartSvg } from '../../../src/report/render-gpu-chart';
-import { getNumericAttributes, getPolylinePoints, getSvgProblems } from './markdown-helpers';
-import { SAMPLE_GPU_SAMPLES, SAMPLE_PHASES } from './sample-report';
+import { renderGpuChartSvg } from '../../../src/report/render-gpu-chart.ts';
+import { getNumericAttributes, getPolylinePoints, getSvgProblems } from './markdown-helpers.ts';
+import { SAMPLE_GPU_SAMPLES, SAMPLE_PHASES } from './sample-report.ts';
 
 const chart = renderGpuChartSvg({ samples: SAMPLE_GPU_SAMPLES, phases: SAMPLE_PHASES, thresholdPercent: 5 });
 

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { JOB_SUMMARY_MAX_BYTES, renderJobSummary } from '../../../src/report/render-job-summary';
-import type { BenchmarkReport, GpuSamplePoint } from '../../../src/truths/benchmark-report';
-import { TRUTH_IDS } from '../../../src/truths/benchmark-report';
-import { TRUTH_TITLES } from '../../../src/truths/truth-titles';
-import { ALL_REPORTS, GENERATION_FAILED_REPORT, SETUP_FAILED_REPORT, SIMULATED_REPORT } from './report-variants';
-import { PASSING_REPORT, SAMPLE_TREND, withTruths } from './sample-report';
+import { JOB_SUMMARY_MAX_BYTES, renderJobSummary } from '../../../src/report/render-job-summary.ts';
+import type { BenchmarkReport, GpuSamplePoint } from '../../../src/truths/benchmark-report.ts';
+import { TRUTH_IDS } from '../../../src/truths/benchmark-report.ts';
+import { TRUTH_TITLES } from '../../../src/truths/truth-titles.ts';
+import { ALL_REPORTS, GENERATION_FAILED_REPORT, SETUP_FAILED_REPORT, SIMULATED_REPORT } from './report-variants.ts';
+import { PASSING_REPORT, SAMPLE_TREND, withTruths } from './sample-report.ts';
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
-import { renderJunit } from '../../../src/report/render-junit';
-import { diagnose } from '../../../src/report/read-run-diagnosis';
-import { TRUTH_IDS } from '../../../src/truths/benchmark-report';
-import type { BenchmarkReport, TruthResult } from '../../../src/truths/benchmark-report';
-import { TRUTH_TITLES } from '../../../src/truths/truth-titles';
-import { OVER_BUDGET_REPORT, SETUP_FAILED_REPORT, SIMULATED_REPORT, SKIPPED_REPORT } from './report-variants';
-import { PASSING_REPORT, withTruths } from './sample-report';
+import { renderJunit } from '../../../src/report/render-junit.ts';
+import { diagnose } from '../../../src/report/read-run-diagnosis.ts';
+import { TRUTH_IDS } from '../../../src/truths/benchmark-report.ts';
+import type { BenchmarkReport, TruthResult } from '../../../src/truths/benchmark-report.ts';
+import { TRUTH_TITLES } from '../../../src/truths/truth-titles.ts';
+import { OVER_BUDGET_REPORT, SETUP_FAILED_REPORT, SIMULATED_REPORT, SKIPPED_REPORT } from './report-variants.ts';
+import { PASSING_REPORT, withTruths } from './sample-report.ts';
 
 // junit.xml rendered from the report, validated against a published JUnit schema: Jenkins' JUnit
 // schema (dtkit junit-4.xsd, MIT, the predecessor of the xunit plugin's junit-10.xsd) exactly as
@@ -242,7 +242,8 @@ describe('renderJunit: outside text', () => {
 });
 
 describe('renderJunit: diagnosis', () => {
-  const OOM = '!!! Exception during processing !!! MPS backend out of memory (MPS allocated: 8.72 GB, other allocations: 110.16 MB, max allowed: 9.07 GB). Tried to allocate 405.00 MB on private pool.';
+  const OOM =
+    '!!! Exception during processing !!! MPS backend out of memory (MPS allocated: 8.72 GB, other allocations: 110.16 MB, max allowed: 9.07 GB). Tried to allocate 405.00 MB on private pool.';
   const report: BenchmarkReport = {
     ...OVER_BUDGET_REPORT,
     diagnosis: diagnose('the ComfyUI log reports/comfyui.log', `got prompt\n${OOM}`),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renderBenchmarkMarkdown } from '../../../src/report/render-markdown';
-import type { BenchmarkReport } from '../../../src/truths/benchmark-report';
-import { getSection } from './markdown-helpers';
-import { PASSING_REPORT } from './sample-report';
+import { renderBenchmarkMarkdown } from '../../../src/report/render-markdown.ts';
+import type { BenchmarkReport } from '../../../src/truths/benchmark-report.ts';
+import { getSection } from './markdown-helpers.ts';
+import { PASSING_REPORT } from './sample-report.ts';
 
 const render = (report: BenchmarkReport, trendChartFile?: string): string =>
   renderBenchmarkMarkdown(report, { timeZone: 'UTC', ...(trendChartFile === undefined ? {} : { trendChartFile }) });
@@ -33,7 +33,10 @@ describe('renderBenchmarkMarkdown: extra sections', () => {
   });
 
   it('escapes a pipe inside a table cell', () => {
-    const piped = render({ ...PASSING_REPORT, benchmark: { ...PASSING_REPORT.benchmark, nodes: [{ id: '3', classType: 'A|B', role: 'sampling', seconds: 1 }] } });
+    const piped = render({
+      ...PASSING_REPORT,
+      benchmark: { ...PASSING_REPORT.benchmark, nodes: [{ id: '3', classType: 'A|B', role: 'sampling', seconds: 1 }] },
+    });
     expect(piped.split('\n')).toContain('| sampling | 3 | A\\|B | 1.00 |');
   });
 

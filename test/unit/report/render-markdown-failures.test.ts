@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { renderBenchmarkMarkdown } from '../../../src/report/render-markdown';
-import type { BenchmarkReport } from '../../../src/truths/benchmark-report';
-import { findPlaceholders, getFencedBlocks, getHeadings, getSection, getVerdictLines, stripFencedBlocks } from './markdown-helpers';
-import { ALL_REPORTS, GENERATION_FAILED_REPORT, GPU_UNKNOWN_REPORT, SETUP_FAILED_REPORT } from './report-variants';
-import { PASSING_REPORT, withTruths } from './sample-report';
+import { renderBenchmarkMarkdown } from '../../../src/report/render-markdown.ts';
+import type { BenchmarkReport } from '../../../src/truths/benchmark-report.ts';
+import { findPlaceholders, getFencedBlocks, getHeadings, getSection, getVerdictLines, stripFencedBlocks } from './markdown-helpers.ts';
+import { ALL_REPORTS, GENERATION_FAILED_REPORT, GPU_UNKNOWN_REPORT, SETUP_FAILED_REPORT } from './report-variants.ts';
+import { PASSING_REPORT, withTruths } from './sample-report.ts';
 
 const render = (report: BenchmarkReport): string => renderBenchmarkMarkdown(report, { timeZone: 'UTC' });
 const SETUP_REASON = 'setup failed: ComfyUI exited with code 1 before /system_stats answered (after 3.2 s)';
@@ -175,8 +175,15 @@ describe('renderBenchmarkMarkdown: no placeholder survives', () => {
 
 describe('renderAtAGlance: a failure other than the generation', () => {
   it('names the failed truths in the headline', () => {
-    const report = withTruths(PASSING_REPORT, { id: 'device', title: 'INFRA-01: ComfyUI runs on the expected device', verdict: 'FAIL', reason: 'devices[0].type should be "mps"' });
-    const headline = renderBenchmarkMarkdown({ ...report, phaseVerdict: 'FAIL' }).split('\n').find((line) => line.startsWith('> **Phase 5 gate'));
+    const report = withTruths(PASSING_REPORT, {
+      id: 'device',
+      title: 'INFRA-01: ComfyUI runs on the expected device',
+      verdict: 'FAIL',
+      reason: 'devices[0].type should be "mps"',
+    });
+    const headline = renderBenchmarkMarkdown({ ...report, phaseVerdict: 'FAIL' })
+      .split('\n')
+      .find((line) => line.startsWith('> **Phase 5 gate'));
     expect(headline).toBe(
       '> **Phase 5 gate: FAIL** — 6 of 7 truths passed; failed: MPS active (/system_stats devices[0].type == "mps"); generation took 47.31 s (budget 120 s)',
     );

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { renderBenchmarkMarkdown } from '../../../src/report/render-markdown';
-import type { BenchmarkReport } from '../../../src/truths/benchmark-report';
-import { getFencedBlocks, getHeadings, getSection, getVerdictLines } from './markdown-helpers';
-import { ATTACH_REPORT, CUDA_REPORT, OVER_BUDGET_REPORT, SIMULATED_REPORT, SKIPPED_REPORT } from './report-variants';
-import { PASSING_REPORT, SAMPLE_SYSTEM_STATS, withTruths } from './sample-report';
+import { renderBenchmarkMarkdown } from '../../../src/report/render-markdown.ts';
+import type { BenchmarkReport } from '../../../src/truths/benchmark-report.ts';
+import { getFencedBlocks, getHeadings, getSection, getVerdictLines } from './markdown-helpers.ts';
+import { ATTACH_REPORT, CUDA_REPORT, OVER_BUDGET_REPORT, SIMULATED_REPORT, SKIPPED_REPORT } from './report-variants.ts';
+import { PASSING_REPORT, SAMPLE_SYSTEM_STATS, withTruths } from './sample-report.ts';
 
 const render = (report: BenchmarkReport): string => renderBenchmarkMarkdown(report, { timeZone: 'UTC' });
 const lines = (markdown: string): string[] => markdown.split('\n');
@@ -139,9 +139,7 @@ describe('renderBenchmarkMarkdown: verdicts', () => {
 
   it('stamps every verdict of a simulated run and says so at the very top', () => {
     const markdown = render(SIMULATED_REPORT);
-    expect(lines(markdown)[0]).toBe(
-      '> **SIMULATED RUN.** This report was produced against the built-in fake ComfyUI, not a real server.',
-    );
+    expect(lines(markdown)[0]).toBe('> **SIMULATED RUN.** This report was produced against the built-in fake ComfyUI, not a real server.');
     expect(lines(markdown)[1]).toContain('It proves nothing about this machine');
     const verdicts = getVerdictLines(markdown);
     expect(verdicts).toEqual(PASSING_VERDICTS.map((line) => `${line} (SIMULATED)`));
@@ -153,12 +151,8 @@ describe('renderBenchmarkMarkdown: verdicts', () => {
     expect(getVerdictLines(markdown)).toContain(
       '- INFRA-03: kohya_ss venv with mixed_precision: no: SKIPPED (by configuration) — COMFYUI_GATE_SKIP includes kohya',
     );
-    expect(lines(markdown)[2]).toBe(
-      '> **Phase 5 gate: PASS** — 6 of 7 truths passed (1 skipped by configuration); generation took 47.31 s (budget 120 s)',
-    );
-    expect(getSection(markdown, '## Install checks')).toContain(
-      '- n/a (skipped by configuration: COMFYUI_GATE_SKIP includes kohya)',
-    );
+    expect(lines(markdown)[2]).toBe('> **Phase 5 gate: PASS** — 6 of 7 truths passed (1 skipped by configuration); generation took 47.31 s (budget 120 s)');
+    expect(getSection(markdown, '## Install checks')).toContain('- n/a (skipped by configuration: COMFYUI_GATE_SKIP includes kohya)');
   });
 
   it('reports a truth with no recorded result as NOT RUN', () => {
@@ -169,7 +163,12 @@ describe('renderBenchmarkMarkdown: verdicts', () => {
   });
 
   it('keeps a multi-line reason on one line', () => {
-    const report = withTruths(PASSING_REPORT, { id: 'reachable', title: 'INFRA-01: ComfyUI answers /system_stats', verdict: 'FAIL', reason: 'GET /system_stats failed\n  status 500' });
+    const report = withTruths(PASSING_REPORT, {
+      id: 'reachable',
+      title: 'INFRA-01: ComfyUI answers /system_stats',
+      verdict: 'FAIL',
+      reason: 'GET /system_stats failed\n  status 500',
+    });
     expect(getVerdictLines(render({ ...report, phaseVerdict: 'FAIL' }))).toContain(
       '- INFRA-01: ComfyUI answers /system_stats: FAIL — GET /system_stats failed ⏎ status 500',
     );
@@ -177,7 +176,7 @@ describe('renderBenchmarkMarkdown: verdicts', () => {
 });
 
 describe('renderBenchmarkMarkdown: server modes and device profiles', () => {
-  it("names the attached server and the flags it reports it was started with", () => {
+  it('names the attached server and the flags it reports it was started with', () => {
     const markdown = render(ATTACH_REPORT);
     expect(lines(markdown)).toContain(
       '**ComfyUI launch flags:** attached to http://127.0.0.1:8188 (server started with: --force-fp16 --listen 127.0.0.1 --port 8188)',

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { renderBenchmarkMarkdown } from '../../../src/report/render-markdown';
-import { renderPlanSummary } from '../../../src/report/render-summary';
-import { findPlaceholders, getVerdictLines } from './markdown-helpers';
-import { ALL_REPORTS, OVER_BUDGET_REPORT, SETUP_FAILED_REPORT, SIMULATED_REPORT } from './report-variants';
-import { PASSING_REPORT } from './sample-report';
+import { renderBenchmarkMarkdown } from '../../../src/report/render-markdown.ts';
+import { renderPlanSummary } from '../../../src/report/render-summary.ts';
+import { findPlaceholders, getVerdictLines } from './markdown-helpers.ts';
+import { ALL_REPORTS, OVER_BUDGET_REPORT, SETUP_FAILED_REPORT, SIMULATED_REPORT } from './report-variants.ts';
+import { PASSING_REPORT } from './sample-report.ts';
 
 const frontmatter = (summary: string): string[] => summary.split('\n').slice(0, summary.split('\n').indexOf('---', 1) + 1);
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryEntry } from '../../../src/truths/benchmark-report';
-import { renderTrendChartSvg, TREND_CHART_MAX_RUNS } from '../../../src/report/render-trend-chart';
-import { getNumericAttributes, getPolylinePoints, getSvgProblems } from './markdown-helpers';
-import { SAMPLE_PREVIOUS } from './sample-report';
+import type { HistoryEntry } from '../../../src/truths/benchmark-report.ts';
+import { renderTrendChartSvg, TREND_CHART_MAX_RUNS } from '../../../src/report/render-trend-chart.ts';
+import { getNumericAttributes, getPolylinePoints, getSvgProblems } from './markdown-helpers.ts';
+import { SAMPLE_PREVIOUS } from './sample-report.ts';
 
 function runs(elapsed: ReadonlyArray<number | undefined>, overrides: Partial<HistoryEntry> = {}): HistoryEntry[] {
   return elapsed.map((elapsedS, index) => {

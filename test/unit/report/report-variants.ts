@@ -1,6 +1,6 @@
-import type { BenchmarkReport } from '../../../src/truths/benchmark-report';
-import { TRUTH_TITLES } from '../../../src/truths/truth-titles';
-import { PASSING_REPORT, withTruths } from './sample-report';
+import type { BenchmarkReport } from '../../../src/truths/benchmark-report.ts';
+import { TRUTH_TITLES } from '../../../src/truths/truth-titles.ts';
+import { PASSING_REPORT, withTruths } from './sample-report.ts';
 
 // Partial reports, each made from the passing one by spreading: one per way a run can go wrong.
 
@@ -22,10 +22,26 @@ export const OVER_BUDGET_REPORT: BenchmarkReport = {
 /** ComfyUI exited while booting: no truth could run. */
 export const SETUP_FAILED_REPORT: BenchmarkReport = {
   ...base,
-  comfyui: { mode: 'boot', url: 'http://127.0.0.1:8188', launchFlags: base.comfyui.launchFlags, launchEnv: base.comfyui.launchEnv, logPath: 'reports/comfyui.log' },
+  comfyui: {
+    mode: 'boot',
+    url: 'http://127.0.0.1:8188',
+    launchFlags: base.comfyui.launchFlags,
+    launchEnv: base.comfyui.launchEnv,
+    logPath: 'reports/comfyui.log',
+  },
   systemStats: undefined,
   device: { expected: 'mps', found: [], pythonExpected: '3.11.x' },
-  benchmark: { ...base.benchmark, startedAt: undefined, endedAt: undefined, elapsedS: undefined, serverElapsedS: undefined, via: undefined, stepsPerSecond: undefined, nodes: [], image: undefined },
+  benchmark: {
+    ...base.benchmark,
+    startedAt: undefined,
+    endedAt: undefined,
+    elapsedS: undefined,
+    serverElapsedS: undefined,
+    via: undefined,
+    stepsPerSecond: undefined,
+    nodes: [],
+    image: undefined,
+  },
   gpu: { history: 'unknown', thresholdPercent: 5, samples: [], phases: [] },
   install: {},
   truths: [],
@@ -65,7 +81,7 @@ export const GENERATION_FAILED_REPORT: BenchmarkReport = {
     elapsedS: undefined,
     serverElapsedS: undefined,
     stepsPerSecond: undefined,
-    nodes: (base.benchmark.nodes).slice(0, 4),
+    nodes: base.benchmark.nodes.slice(0, 4),
     image: undefined,
   },
   gpu: { history: 'unknown', sampler: 'powermetrics', intervalMs: 500, thresholdPercent: 5, samples: [], phases: [] },

@@ -1,5 +1,5 @@
-import type { BenchmarkReport, GpuSamplePoint, HistoryEntry, NodeTiming, PhaseMark, TruthResult } from '../../../src/truths/benchmark-report';
-import { TRUTH_TITLES } from '../../../src/truths/truth-titles';
+import type { BenchmarkReport, GpuSamplePoint, HistoryEntry, NodeTiming, PhaseMark, TruthResult } from '../../../src/truths/benchmark-report.ts';
+import { TRUTH_TITLES } from '../../../src/truths/truth-titles.ts';
 
 // A passing run on an M1 Pro, with numbers that agree with each other: the node timings add up to
 // the server's 47.12 s, the client saw 47.31 s, sampling took 45.10 s for 20 steps (0.44 steps/s),

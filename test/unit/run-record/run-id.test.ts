@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRunId } from '../../../src/run-record/run-id';
+import { createRunId } from '../../../src/run-record/run-id.ts';
 
 describe('createRunId', () => {
   it('is the ISO time with the characters a folder name cannot hold replaced', () => {
@@ -7,7 +7,9 @@ describe('createRunId', () => {
   });
 
   it('sorts by time', () => {
-    const ids = ['2026-11-28T10:15:03.123Z', '2026-11-28T09:59:59.999Z', '2026-11-28T10:15:03.124Z', '2025-12-31T23:00:00.000Z'].map((iso) => createRunId(new Date(iso)));
+    const ids = ['2026-11-28T10:15:03.123Z', '2026-11-28T09:59:59.999Z', '2026-11-28T10:15:03.124Z', '2025-12-31T23:00:00.000Z'].map((iso) =>
+      createRunId(new Date(iso)),
+    );
     expect([...ids].sort()).toEqual(['2025-12-31T23-00-00-000Z', '2026-11-28T09-59-59-999Z', '2026-11-28T10-15-03-123Z', '2026-11-28T10-15-03-124Z']);
   });
 

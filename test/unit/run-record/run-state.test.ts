@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getStateDir, readState, resetState, writeState, type SetupRecord } from '../../../src/run-record/run-state';
+import { getStateDir, readState, resetState, writeState, type SetupRecord } from '../../../src/run-record/run-state.ts';
 
 let reportDir: string;
 

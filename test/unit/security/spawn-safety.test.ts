@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, test } from 'vitest';
-import { REPO_ROOT } from '../../../fixtures/fake-env';
-import { loadConfig } from '../../../src/config/load-config';
-import { FAKE_COMFYUI_DIR } from '../../../fixtures/fake-env';
+import { REPO_ROOT } from '../../../fixtures/fake-env.ts';
+import { loadConfig } from '../../../src/config/load-config.ts';
+import { FAKE_COMFYUI_DIR } from '../../../fixtures/fake-env.ts';
 
 function listSources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

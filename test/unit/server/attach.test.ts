@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { getFreePort } from '../../../fixtures/fake-env';
-import { attachToServer } from '../../../src/server/attach';
-import { closeServers, startHttpServer, SYSTEM_STATS } from './local-servers';
+import { getFreePort } from '../../../fixtures/fake-env.ts';
+import { attachToServer } from '../../../src/server/attach.ts';
+import { closeServers, startHttpServer, SYSTEM_STATS } from './local-servers.ts';
 
 afterEach(async () => {
   await closeServers();

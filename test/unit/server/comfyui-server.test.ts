@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { getFreePort } from '../../../fixtures/fake-env';
-import { assertPortFree } from '../../../src/server/check-port';
-import { startComfyui, type RunningServer, type StartOptions } from '../../../src/server/comfyui-server';
-import { PortBusyError, ServerExitedError, ServerNotReadyError, SpawnError } from '../../../src/server/errors';
-import { closeServers, holdPortWithTcp } from './local-servers';
-import { isProcessRunning } from './processes';
+import { getFreePort } from '../../../fixtures/fake-env.ts';
+import { assertPortFree } from '../../../src/server/check-port.ts';
+import { startComfyui, type RunningServer, type StartOptions } from '../../../src/server/comfyui-server.ts';
+import { PortBusyError, ServerExitedError, ServerNotReadyError, SpawnError } from '../../../src/server/errors.ts';
+import { closeServers, holdPortWithTcp } from './local-servers.ts';
+import { isProcessRunning } from './processes.ts';
 import {
   createStandIn,
   EXITS_WITH_TRACEBACK,
@@ -17,7 +17,7 @@ import {
   readStandInPid,
   TRACEBACK_LINES,
   type BootPlan,
-} from './stand-in-comfyui';
+} from './stand-in-comfyui.ts';
 
 let root: string;
 let logPath: string;
@@ -77,7 +77,10 @@ describe('startComfyui', () => {
       devices: [{ name: 'mps', type: 'mps', index: null }],
     });
     // The output goes to the log file (written asynchronously), not to the terminal.
-    await vi.waitFor(() => expect(readFileSync(logPath, 'utf8')).toContain(`To see the GUI go to: http://127.0.0.1:${plan.port}`), { timeout: 2000, interval: 20 });
+    await vi.waitFor(() => expect(readFileSync(logPath, 'utf8')).toContain(`To see the GUI go to: http://127.0.0.1:${plan.port}`), {
+      timeout: 2000,
+      interval: 20,
+    });
     expect(readFileSync(logPath, 'utf8')).toBe(
       ['Total VRAM 16384 MB, total RAM 16384 MB', 'Device: mps', 'Starting server', '', `To see the GUI go to: http://127.0.0.1:${plan.port}`, ''].join('\n'),
     );

@@ -28,7 +28,10 @@ function listen(server: Server, port: number): Promise<Server> {
 
 /** A TCP server that greets like an SSH daemon and hangs up: something that is not HTTP at all. */
 export function holdPortWithTcp(port: number): Promise<Server> {
-  return listen(createTcpServer((socket) => socket.end('SSH-2.0-OpenSSH_9.6\r\n')), port);
+  return listen(
+    createTcpServer((socket) => socket.end('SSH-2.0-OpenSSH_9.6\r\n')),
+    port,
+  );
 }
 
 /** An HTTP server; `handle` answers every request. */

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { getFreePort } from '../../../fixtures/fake-env';
-import { ComfyRedirectError, ComfyTimeoutError, ComfyTooLargeError } from '../../../src/comfyui/errors';
-import { probeSystemStats } from '../../../src/server/probe';
-import { closeServers, startHttpServer, SYSTEM_STATS } from './local-servers';
+import { getFreePort } from '../../../fixtures/fake-env.ts';
+import { ComfyRedirectError, ComfyTimeoutError, ComfyTooLargeError } from '../../../src/comfyui/errors.ts';
+import { probeSystemStats } from '../../../src/server/probe.ts';
+import { closeServers, startHttpServer, SYSTEM_STATS } from './local-servers.ts';
 
 afterEach(async () => {
   await closeServers();

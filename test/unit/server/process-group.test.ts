@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { describeExit, isGroupAlive, signalGroup, stopGroup, waitForExit } from '../../../src/processes/process-group';
-import { isProcessRunning, killStartedGroups, startShellGroup } from './processes';
+import { describeExit, isGroupAlive, signalGroup, stopGroup, waitForExit } from '../../../src/processes/process-group.ts';
+import { isProcessRunning, killStartedGroups, startShellGroup } from './processes.ts';
 
 afterEach(() => {
   killStartedGroups();

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServerPlan } from '../../../src/config/gate-config';
+import type { ServerPlan } from '../../../src/config/gate-config.ts';
 
 // A ComfyUI folder whose venv/bin/python is a small Node script: the gate spawns it exactly as it
 // would spawn Python (`python main.py --force-fp16 --listen 127.0.0.1 --port <port>` in the

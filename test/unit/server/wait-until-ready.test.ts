@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { getFreePort } from '../../../fixtures/fake-env';
-import { READY_POLL_DELAYS_MS, waitUntilReady } from '../../../src/server/wait-until-ready';
-import { answerLikeComfyui, closeServers, startHttpServer, SYSTEM_STATS } from './local-servers';
+import { getFreePort } from '../../../fixtures/fake-env.ts';
+import { READY_POLL_DELAYS_MS, waitUntilReady } from '../../../src/server/wait-until-ready.ts';
+import { answerLikeComfyui, closeServers, startHttpServer, SYSTEM_STATS } from './local-servers.ts';
 
 afterEach(async () => {
   await closeServers();
@@ -28,7 +28,7 @@ describe('waitUntilReady', () => {
     expect(performance.now() - startedAt).toBeGreaterThanOrEqual(READY_POLL_DELAYS_MS[0] + READY_POLL_DELAYS_MS[1] - 10);
   });
 
-  it('keeps polling past answers that are not ComfyUI\'s, and says what they were', async () => {
+  it("keeps polling past answers that are not ComfyUI's, and says what they were", async () => {
     const port = await getFreePort();
     let requests = 0;
     await startHttpServer(port, (request, response) => {

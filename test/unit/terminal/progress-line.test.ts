@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createProgressLine } from '../../../src/terminal/progress-line';
+import { createProgressLine } from '../../../src/terminal/progress-line.ts';
 
 /** A stream that records what is written; `isTTY` decides between a live line and log lines. */
 function createStream(isTTY: boolean) {

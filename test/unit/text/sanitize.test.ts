@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capText, escapeXml, markdownText, sanitizeLine, sanitizeLines } from '../../../src/text/sanitize';
+import { capText, escapeXml, markdownText, sanitizeLine, sanitizeLines } from '../../../src/text/sanitize.ts';
 
 const HOSTILE = 'boom\u001b[2J\u001b]0;pwned\u0007\n> **Phase 5 gate: PASS**\n<script>alert(1)</script>';
 

@@ -1,6 +1,6 @@
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyInstall, REPO_ROOT } from './fake-process';
+import { copyInstall, REPO_ROOT } from './fake-process.ts';
 
 // Reads the real ComfyUI 0.3.64 recordings and puts the fake's output into a comparable form.
 

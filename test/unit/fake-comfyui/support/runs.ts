@@ -1,11 +1,11 @@
-import { getPromptPosts, loadRecording } from './recordings';
-import type { SocketRecorder, TextFrame } from './socket-recorder';
+import { getPromptPosts, loadRecording } from './recordings.ts';
+import type { SocketRecorder, TextFrame } from './socket-recorder.ts';
 
 // The recorded benchmark workflow, and submitting it to a fake.
 
 type Prompt = Record<string, { class_type: string; inputs: Record<string, unknown> }>;
 
-const recordedPrompt = (getPromptPosts(loadRecording('0.3.64-cuda'))[0]?.request_json as { prompt: Prompt }).prompt;
+const recordedPrompt = (getPromptPosts(loadRecording('0.3.64-cuda'))[0]?.request_json as { prompt: Prompt } | undefined)?.prompt as Prompt;
 
 /** The benchmark workflow (default ComfyUI graph) on the install folder's checkpoint. */
 export function getBenchmarkPrompt(overrides: { seed?: number; steps?: number; width?: number; height?: number } = {}): Prompt {

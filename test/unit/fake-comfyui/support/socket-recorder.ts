@@ -68,7 +68,13 @@ export async function recordSocket(baseUrl: string, clientId: string, path = '/w
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`no matching frame within ${timeoutMs} ms; got: ${texts().map((frame) => frame.type).join(', ')}`));
+          reject(
+            new Error(
+              `no matching frame within ${timeoutMs} ms; got: ${texts()
+                .map((frame) => frame.type)
+                .join(', ')}`,
+            ),
+          );
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);

@@ -18,6 +18,9 @@ export default defineConfig({
     // fresh worker per spec file would add about half a second to every truth.
     isolate: false,
     maxWorkers: 1,
+    // A worker thread, not a child process: about 0.5 s less per run, and no second process that a
+    // signal could leave behind (the specs change no process-wide state: no chdir, no exit).
+    pool: 'threads',
     sequence: { sequencer: TruthSequencer },
     // Specs carry their own deadlines (readiness, generation, watchdog); this only catches a bug.
     testTimeout: 60 * 60_000,

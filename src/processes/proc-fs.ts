@@ -45,6 +45,11 @@ export function readCmdline(pid: number): string {
   return (readOrUndefined(`/proc/${pid}/cmdline`) ?? '').split('\0').join(' ').trim();
 }
 
+/** The environment variables a process started with, as `NAME=value` strings; [] when gone or not readable. */
+export function readEnviron(pid: number): string[] {
+  return (readOrUndefined(`/proc/${pid}/environ`) ?? '').split('\0').filter((entry) => entry !== '');
+}
+
 /** Epoch ms of the machine's boot, to place a process's start ticks on the wall clock (±10 ms). */
 export function getBootEpochMs(): number {
   const uptimeS = Number((readOrUndefined('/proc/uptime') ?? '0').split(' ')[0]);

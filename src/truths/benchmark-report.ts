@@ -1,5 +1,29 @@
 import type { Finding } from '../diagnosis/finding.ts';
 import type { ErrorSummary } from '../errors.ts';
+import type {
+  NodeTiming,
+  GpuSamplePoint,
+  PhaseMark,
+  RunBreakdown,
+  Requeue,
+  RunFigures,
+  WarmSummary,
+  FirstPromptDelay,
+  WorkflowInfo,
+} from './run-measurements.ts';
+
+export type {
+  NodeTiming,
+  GpuSamplePoint,
+  PhaseMark,
+  RunBreakdown,
+  Requeue,
+  RunFigures,
+  FigureSpread,
+  WarmSummary,
+  FirstPromptDelay,
+  WorkflowInfo,
+} from './run-measurements.ts';
 
 /** A truth's outcome as the plan writes it; SKIPPED only ever comes from configuration. */
 export type Verdict = 'PASS' | 'FAIL' | 'NOT RUN' | 'SKIPPED';
@@ -27,114 +51,6 @@ export interface TruthResult {
   readonly durationMs?: number;
 }
 
-export interface NodeTiming {
-  readonly id: string;
-  readonly classType?: string;
-  /** e.g. "checkpoint load", "text encode", "sampling", "decode", "save". */
-  readonly role: string;
-  readonly seconds: number;
-}
-
-export interface GpuSamplePoint {
-  /** Milliseconds since the prompt was submitted (negative: before). */
-  readonly atMs: number;
-  readonly activePercent: number;
-  readonly powerW?: number;
-}
-
-export interface PhaseMark {
-  readonly role: string;
-  readonly startMs: number;
-  readonly endMs: number;
-}
-
-/** One generation's seconds by what they went to: what a warm server skips is apart from the work it repeats. */
-export interface RunBreakdown {
-  /** Checkpoint load and text encode: a warm server answers these from its cache. */
-  readonly modelLoadS: number;
-  readonly samplingS: number;
-  readonly decodeS: number;
-  /** Everything else: the empty latent, saving, other nodes. */
-  readonly otherS: number;
-}
-
-/** A run queued again because ComfyUI answered the first attempt from its cache. */
-export interface Requeue {
-  /** The seed whose run ComfyUI had cached. */
-  readonly cachedSeed: number;
-  /** The fresh seed the counted run used. */
-  readonly seed: number;
-  readonly reason: string;
-}
-
-/** One generation of a run: the first is cold (the verdict is on it), the rest are warm (GATE_RUNS). */
-export interface RunFigures {
-  /** 1-based; 1 is the cold run. */
-  readonly index: number;
-  readonly kind: 'cold' | 'warm';
-  readonly seed: number;
-  readonly elapsedS: number;
-  readonly serverElapsedS?: number;
-  readonly stepsPerSecond?: number;
-  readonly nodesExecuted: number;
-  readonly nodesCached: number;
-  readonly breakdown: RunBreakdown;
-  readonly via: 'websocket' | 'history';
-  readonly requeued?: Requeue;
-  /** Why the client marked the timing implausible; the figure is kept, flagged. */
-  readonly suspect?: string;
-}
-
-/** Median, lowest and highest of a figure over the warm runs. */
-export interface FigureSpread {
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-}
-
-/** The warm runs (GATE_RUNS > 1) summed up. */
-export interface WarmSummary {
-  readonly runs: number;
-  readonly elapsedS: FigureSpread;
-  readonly stepsPerSecond?: FigureSpread;
-  /** (max − min) / median of the warm elapsed seconds, in percent. */
-  readonly spreadPercent: number;
-}
-
-/** ComfyUI sends execution_success late on the first prompt after boot: the cold run's client time includes it. */
-export interface FirstPromptDelay {
-  /** Cold (client − server) minus the warm runs' median (client − server). */
-  readonly delayMs: number;
-  readonly coldGapMs: number;
-  readonly warmGapMs: number;
-}
-
-/** Which workflow ran: the plan's, or a GATE_WORKFLOW file; with the figures taken from its nodes. */
-export interface WorkflowInfo {
-  readonly source: 'plan' | 'custom';
-  readonly path: string;
-  readonly sha256: string;
-  /** The node steps and steps/s come from (KSampler / KSamplerAdvanced), when there is one. */
-  readonly samplerNode?: { readonly id: string; readonly classType: string };
-  readonly steps?: number;
-  readonly sampler?: string;
-  readonly checkpoint?: string;
-  readonly width?: number;
-  readonly height?: number;
-}
-
-/** This run's steps/s fell more than the allowed share below the best comparable run (see findRegression). */
-export interface Regression {
-  readonly stepsPerSecond: number;
-  readonly bestStepsPerSecond: number;
-  /** How far below the best, in percent. */
-  readonly percentBelow: number;
-  readonly thresholdPercent: number;
-  readonly best: HistoryEntry;
-  /** How many comparable runs were looked at (at most ten). */
-  readonly comparedRuns: number;
-}
-
 export interface HistoryEntry {
   readonly runId: string;
   readonly date: string;
@@ -157,6 +73,18 @@ export interface HistoryEntry {
   readonly simulated: boolean;
   readonly verdicts: Readonly<Partial<Record<TruthId, Verdict>>>;
   readonly phaseVerdict: Verdict;
+}
+
+/** This run's steps/s fell more than the allowed share below the best comparable run (see findRegression). */
+export interface Regression {
+  readonly stepsPerSecond: number;
+  readonly bestStepsPerSecond: number;
+  /** How far below the best, in percent. */
+  readonly percentBelow: number;
+  readonly thresholdPercent: number;
+  readonly best: HistoryEntry;
+  /** How many comparable runs were looked at (at most ten). */
+  readonly comparedRuns: number;
 }
 
 /** Everything one run of the gate found: built once by the reporter, rendered by pure functions. */

@@ -5,6 +5,7 @@ import { getReportDir, loadConfig } from './src/config/load-config.ts';
 import type { GateConfig } from './src/config/gate-config.ts';
 import { formatShellWords } from './src/config/shell-words.ts';
 import { summarizeError, formatError } from './src/errors.ts';
+import { sanitizeLine } from './src/text/sanitize.ts';
 import { createRunId } from './src/run-record/run-id.ts';
 import { resetState, writeState, type SetupRecord } from './src/run-record/run-state.ts';
 import { installShutdownHooks } from './src/processes/shutdown-hooks.ts';
@@ -32,6 +33,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw error;
   }
   resetState(config.reportDir);
+  for (const warning of config.warnings) process.stderr.write(`[comfyui-gate] warning: ${sanitizeLine(warning)}\n`);
   const plan = config.server;
   const base: SetupRecord = {
     runId,

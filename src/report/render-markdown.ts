@@ -29,6 +29,7 @@ export function renderBenchmarkMarkdown(report: BenchmarkReport, options: Markdo
     ...(report.simulated ? [renderSimulatedBanner()] : []),
     '# Phase 5 Benchmark Results',
     renderAtAGlance(report),
+    ...renderWarnings(report),
     ...(report.setupError !== undefined ? [renderSetupFailed(report)] : []),
     renderHeader(context),
     renderSystemStats(context),
@@ -180,4 +181,10 @@ function renderBenchmark(context: RenderContext): string {
 function renderVerdict(report: BenchmarkReport): string {
   const hints = [...renderHintLines(report), ...renderDiagnosisHints(report)];
   return ['## Verdict', '', ...renderVerdictLines(report), ...(hints.length > 0 ? ['', '**What to do:**', ...hints] : [])].join('\n');
+}
+
+/** Configuration warnings (an unknown COMFYUI_ variable, an ignored setting), right under the outcome. */
+function renderWarnings(report: BenchmarkReport): string[] {
+  const warnings = report.warnings ?? [];
+  return warnings.length === 0 ? [] : [['**Warnings:**', ...warnings.map((warning) => `- ${oneLine(warning)}`)].join('\n')];
 }

@@ -113,7 +113,10 @@ export function renderHintLines(report: BenchmarkReport): string[] {
 function describeGeneration(report: BenchmarkReport, truths: readonly ResolvedTruth[]): string {
   const { elapsedS, budgetS } = report.benchmark;
   if (isFiniteNumber(elapsedS)) {
-    return `generation took ${elapsedS.toFixed(2)} s (budget ${formatCompact(budgetS)} s)`;
+    const { nodesExecuted, nodesCached } = report.benchmark;
+    // A run answered from ComfyUI's cache measures nothing: the headline says how much really ran.
+    const nodes = nodesExecuted === undefined ? '' : `; ${nodesExecuted} nodes ran, ${nodesCached ?? 0} answered from ComfyUI's cache`;
+    return `generation took ${elapsedS.toFixed(2)} s (budget ${formatCompact(budgetS)} s${nodes})`;
   }
   const generation = truths.find((truth) => truth.id === 'generation-under-budget');
   return `generation did not finish (${generation?.reason ?? 'no time was recorded'})`;

@@ -63,7 +63,7 @@ const NAMED: Readonly<Record<string, RegExp>> = {
   pass: /^> \*\*Phase 5 gate: PASS \(SIMULATED\)\*\* — 7 of 7 truths passed; /,
   'cpu-fallback': /^> \*\*Phase 5 gate: FAIL \(SIMULATED\)\*\* — .*GPU idle for 2 s after queueing: ComfyUI is not using the GPU \(CPU fallback\?\)/,
   'wrong-device': /^> \*\*Phase 5 gate: FAIL \(SIMULATED\)\*\* — 6 of 7 truths passed; failed: MPS active \(\/system_stats devices\[0\]\.type == "mps"\)/,
-  'over-budget': /^> \*\*Phase 5 gate: FAIL \(SIMULATED\)\*\* — .*generation took \d+\.\d\d s \(budget 1 s\)/,
+  'over-budget': /^> \*\*Phase 5 gate: FAIL \(SIMULATED\)\*\* — .*generation took \d+\.\d\d s \(budget 1 s; 7 nodes ran, 0 answered from ComfyUI's cache\)/,
   crash: /^> \*\*Phase 5 gate: FAIL \(SIMULATED\)\*\* — .*ComfyUI at http:\/\/127\.0\.0\.1:\d+ stopped answering during run /,
 };
 

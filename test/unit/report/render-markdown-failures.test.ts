@@ -193,8 +193,10 @@ describe('renderAtAGlance: a failure other than the generation', () => {
 describe('renderAtAGlance: what really ran', () => {
   it('says how many nodes ran and how many ComfyUI answered from its cache', () => {
     const report: BenchmarkReport = { ...PASSING_REPORT, benchmark: { ...PASSING_REPORT.benchmark, nodesExecuted: 3, nodesCached: 4 } };
-    expect(renderBenchmarkMarkdown(report).split('\n').find((line) => line.startsWith('> **Phase 5 gate'))).toBe(
-      "> **Phase 5 gate: PASS** — 7 of 7 truths passed; generation took 47.31 s (budget 120 s; 3 nodes ran, 4 answered from ComfyUI's cache)",
-    );
+    expect(
+      renderBenchmarkMarkdown(report)
+        .split('\n')
+        .find((line) => line.startsWith('> **Phase 5 gate')),
+    ).toBe("> **Phase 5 gate: PASS** — 7 of 7 truths passed; generation took 47.31 s (budget 120 s; 3 nodes ran, 4 answered from ComfyUI's cache)");
   });
 });

@@ -62,9 +62,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       plan.mode === 'boot'
         ? 'ComfyUI and the GPU sampler'
         : "the GPU sampler and the gate's own prompt (ComfyUI itself keeps running: the gate did not start it)",
-    ...(plan.mode === 'attach'
-      ? { beforeStop: async () => void (await cancelOwnPrompt(config.reportDir).then((said) => said && process.stderr.write(`[comfyui-gate] ${said}\n`))) }
-      : {}),
+    ...(plan.mode === 'attach' ? { beforeStop: () => cancelOwnPrompt(config.reportDir, (text) => process.stderr.write(`[comfyui-gate] ${text}\n`)) } : {}),
   });
   try {
     if (plan.mode === 'attach') {

@@ -7,15 +7,13 @@ const CANCEL_TIMEOUT_MS = 800;
 /**
  * On Ctrl-C in attach mode: asks the server to stop the prompt the gate queued, and only that one
  * (interrupt names it, so a newer ComfyUI leaves anyone else's run alone; the queue delete names
- * it too). Returns what it did, for the terminal.
+ * it too). `say` hears what is done before the requests go out: the process may end before they
+ * are answered.
  */
-export async function cancelOwnPrompt(reportDir: string): Promise<string | undefined> {
+export async function cancelOwnPrompt(reportDir: string, say: (text: string) => void): Promise<void> {
   const queued = readState<QueuedPromptRecord>(reportDir, QUEUED_PROMPT_STATE);
-  if (queued === undefined) return undefined;
+  if (queued === undefined) return;
+  say(`cancelling the gate's prompt ${queued.promptId} on ${queued.url} (interrupt and dequeue, this prompt only)`);
   const http = createComfyHttp(queued.url, { requestTimeoutMs: CANCEL_TIMEOUT_MS });
-  const results = await Promise.allSettled([http.interrupt({ promptId: queued.promptId }), http.deleteQueuedPrompt(queued.promptId)]);
-  const done = results.every((result) => result.status === 'fulfilled');
-  return done
-    ? `cancelled the gate's prompt ${queued.promptId} on ${queued.url}`
-    : `could not cancel the gate's prompt ${queued.promptId} on ${queued.url} (the server did not answer in time)`;
+  await Promise.allSettled([http.interrupt({ promptId: queued.promptId }), http.deleteQueuedPrompt(queued.promptId)]);
 }

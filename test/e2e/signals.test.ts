@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { makeTempDir } from './temp-dirs.ts';
 import { describe, expect, test } from 'vitest';
 import { findTaggedProcesses } from '../../fixtures/tagged-processes.ts';
-import { waitForEvent } from './events.ts';
+import { startAttachedFake } from './attached-fake.ts';
+import { readEvents, waitForEvent } from './events.ts';
 import { runGate, verdictLine } from './run-gate.ts';
 
 const SHUTDOWN_LIMIT_MS = 5000;
@@ -80,5 +81,26 @@ describe('reports are never lost', () => {
     expect(runs).toHaveLength(3);
     for (const run of runs) expect(existsSync(join(reportDir, 'runs', run, '05-BENCHMARK.md'))).toBe(true);
     expect(readFileSync(join(reportDir, 'history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+  });
+});
+
+describe('Ctrl-C in attach mode', () => {
+  test("cancels only the gate's own prompt, says ComfyUI keeps running, and leaves it running", async (context) => {
+    const events = join(makeTempDir('gate-attach-signal'), 'events.jsonl');
+    const server = await startAttachedFake(context, { env: { FAKE_COMFYUI_EVENTS: events, FAKE_COMFYUI_STEP_MS: '300' } });
+    const run = await runGate({
+      env: { COMFYUI_URL: server.url },
+      args: ['specs/reachable', 'specs/generation-under-budget'],
+      onSpawn: (child) => void waitForEvent(events, 'execution_start', 30_000).then(() => child.pid !== undefined && process.kill(-child.pid, 'SIGINT')),
+    });
+    expect(run.exitCode).not.toBe(0);
+    const queued = readEvents(events).find((event) => event.event === 'prompt_queued');
+    const interrupts = readEvents(events).filter((event) => event.event === 'interrupt');
+    expect(interrupts).toEqual([expect.objectContaining({ prompt_id: queued?.prompt_id, applied: true })]);
+    expect(run.output).toContain("SIGINT: stopping the GPU sampler and the gate's own prompt (ComfyUI itself keeps running: the gate did not start it)");
+    expect(run.output).toContain(`cancelling the gate's prompt ${String(queued?.prompt_id)} on ${server.url} (interrupt and dequeue, this prompt only)`);
+    expect(run.markdown).toMatch(/^> \*\*Phase 5 gate: INTERRUPTED \(SIMULATED\)\*\*/m);
+    expect(server.process.exitCode).toBeNull();
+    expect((await fetch(`${server.url}/system_stats`)).status).toBe(200);
   });
 });

@@ -9,8 +9,11 @@ import { runGate, verdictLine } from './run-gate.ts';
 
 // Faults before any spec runs: each fails fast, says why and how to fix it, writes the report and
 // the JUnit file anyway, and leaves nothing running.
+/** Far below the 180 s readiness deadline, with room for a loaded two-core machine. */
+const EXIT_NOTICED_WITHIN_MS = 10_000;
+
 describe.concurrent('setup faults', () => {
-  test('ComfyUI exiting during boot fails within 2 s of the exit, with the exit code and the log tail', async () => {
+  test('ComfyUI exiting during boot fails within seconds of the exit, not at the readiness deadline, with the exit code and the log tail', async () => {
     const events = join(makeTempDir('gate-boot'), 'events.jsonl');
     const run = await runGate({ env: { FAKE_COMFYUI_FAULT: 'exit-during-boot', FAKE_COMFYUI_EVENTS: events } });
     expect(run.exitCode).toBe(1);
@@ -19,10 +22,12 @@ describe.concurrent('setup faults', () => {
     expect(verdictLine(run.markdown, 'Phase 5 gate')).toMatch(/^- Phase 5 gate: FAIL — setup failed: ComfyUI exited during boot with exit code 1/);
     expect(run.junit).toContain('No module named &apos;torch&apos;');
     expect(run.leftovers).toEqual([]);
-    // From the server's exit to the end of `npm test`, report and JUnit file written.
+    // From the server's exit to the end of the gate, report and JUnit file written: about 0.5 s on an
+    // idle machine, a few seconds while this file's other gate runs share the two cores; the
+    // readiness deadline it must not wait for is 180 s.
     const exited = readEvents(events).find((event) => event.event === 'exit');
     expect(exited).toBeDefined();
-    expect(run.endedAt - (exited?.at ?? 0)).toBeLessThan(2000);
+    expect(run.endedAt - (exited?.at ?? 0)).toBeLessThan(EXIT_NOTICED_WITHIN_MS);
   });
 
   test('ComfyUI that never answers fails at the deadline, naming the URL and how long it waited', async () => {

@@ -164,6 +164,6 @@ describe('connectComfySocket against a server that never answers', () => {
     await expect(connectComfySocket(`http://127.0.0.1:${port}`, 'c', { connectTimeoutMs: 200 })).rejects.toThrow(
       `ComfyUI did not answer at ws://127.0.0.1:${port}/ws?clientId=c: WebSocket did not open within 200 ms`,
     );
-    expect(performance.now() - started).toBeLessThan(600);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });

@@ -93,8 +93,9 @@ describe('a decompression bomb from /view', () => {
     const verdict = verdictLine(run.markdown, 'INFRA-04 benchmark');
     expect.soft(verdict).toMatch(/^- INFRA-04 benchmark \(< 120 seconds\): FAIL .*is 20000x20000.*refused before decoding/);
     const gate = peaks.filter(isGateProcess);
-    // npm, Vitest and its worker (which fetched and checked the image); the fakes are the server's side.
-    expect(gate.filter((peak) => peak.command.includes('vitest')).length).toBeGreaterThanOrEqual(2);
+    // Vitest's process, whose worker thread fetched and checked the image, was measured; the fakes are
+    // the server's side.
+    expect(gate.filter((peak) => peak.command.includes('vitest')).length).toBeGreaterThanOrEqual(1);
     expect.soft(gate.filter((peak) => peak.peakMb >= MAX_GATE_PEAK_MB)).toEqual([]);
     expect(run.leftovers).toEqual([]);
   });

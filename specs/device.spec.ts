@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { createComfyHttp } from '../src/comfyui/http-client.ts';
 import { describeDevices } from '../src/checks/describe-device.ts';
 import { getDeviceMeasurements } from '../src/checks/device-measurements.ts';
-import { getDeviceHint } from '../src/checks/failure-hints.ts';
+import { getDeviceHint } from '../src/benchmark/failure-hints.ts';
 import { getConfig, getGate, recordMeasurements, SYSTEM_STATS_TIMEOUT_MS } from '../src/checks/spec-support.ts';
 import { toAssertionMessage } from '../src/checks/wrap-message.ts';
 import { detectVirtualMac } from '../src/gpu/detect-virtual-mac.ts';

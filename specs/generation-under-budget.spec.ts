@@ -6,7 +6,7 @@ import { describeBreakdown } from '../src/benchmark/describe-breakdown.ts';
 import { describeRegression, findRegressionNow } from '../src/report/history.ts';
 import { createProgressLine } from '../src/terminal/progress-line.ts';
 import { attachGenerationEvidence } from '../src/checks/evidence.ts';
-import { getOverBudgetHint } from '../src/checks/failure-hints.ts';
+import { getOverBudgetHint } from '../src/benchmark/failure-hints.ts';
 
 test(TRUTH_TITLES['generation-under-budget'], async (context) => {
   const config = getConfig();

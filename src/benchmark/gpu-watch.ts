@@ -1,6 +1,7 @@
 import type { GateConfig } from '../config/gate-config.ts';
 import { getClientTime } from '../comfyui/clock.ts';
 import { GateError } from '../errors.ts';
+import { getDeviceHint } from './failure-hints.ts';
 import { startGpuMonitor, type MonitorStart } from '../gpu/gpu-monitor.ts';
 import { watchIdleGpu } from '../gpu/idle-watchdog.ts';
 import { GPU_STATE, type GpuRecord } from '../run-record/generation-record.ts';
@@ -40,7 +41,7 @@ function startWatchdog(config: GateConfig, monitor: MonitorStart, since: number,
     onIdle: (message) =>
       controller.abort(
         new GateError('GPU_IDLE', message, {
-          hint: 'check that PyTorch sees MPS (python -c "import torch; print(torch.backends.mps.is_available())") and that ComfyUI was not started with --cpu',
+          hint: getDeviceHint(config.expectedDevice, undefined, undefined),
         }),
       ),
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getDeviceHint, getOverBudgetHint } from '../../../src/checks/failure-hints.ts';
+import { getDeviceHint, getOverBudgetHint } from '../../../src/benchmark/failure-hints.ts';
 
 describe('getDeviceHint', () => {
   it('names --cpu when the server was started with it', () => {

@@ -1,3 +1,4 @@
+import { ConfigError } from '../../../src/errors.ts';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -18,4 +19,15 @@ export function createComfyuiFolder(root: string, name: string, pythonMode = 0o7
   writeFileSync(python, '#!/bin/sh\necho "Python 3.11.9"\n');
   chmodSync(python, pythonMode);
   return { dir, python };
+}
+
+/** The ConfigError `run` throws; fails the test when it throws something else or nothing. */
+export function catchConfigError(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected loadConfig to throw a ConfigError');
 }

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.ts';
-import { ConfigError } from '../../../src/errors.ts';
+import type { ConfigError } from '../../../src/errors.ts';
 import { REPO_ROOT } from '../../../fixtures/fake-env.ts';
-import { createComfyuiFolder, type FakeComfyuiFolder } from './fake-comfyui-folder.ts';
+import { catchConfigError, createComfyuiFolder, type FakeComfyuiFolder } from './fake-comfyui-folder.ts';
 
 // The variables of warm runs, custom workflows and launch arguments, and the checks on unknown ones.
 
@@ -23,15 +23,7 @@ afterEach(() => {
 
 const load = (env: Record<string, string> = {}) => loadConfig({ COMFYUI_DIR: comfyui.dir, ...env }, root);
 
-function getConfigError(env: Record<string, string>): ConfigError {
-  try {
-    load(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected loadConfig to throw a ConfigError');
-}
+const getConfigError = (env: Record<string, string>): ConfigError => catchConfigError(() => load(env));
 
 describe('GATE_RUNS', () => {
   it('is 1 by default and takes up to 20', () => {

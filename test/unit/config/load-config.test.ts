@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GateConfig } from '../../../src/config/gate-config.ts';
 import { expandHome, getReportDir, loadConfig } from '../../../src/config/load-config.ts';
-import { ConfigError } from '../../../src/errors.ts';
-import { createComfyuiFolder, type FakeComfyuiFolder } from './fake-comfyui-folder.ts';
+import type { ConfigError } from '../../../src/errors.ts';
+import { catchConfigError, createComfyuiFolder, type FakeComfyuiFolder } from './fake-comfyui-folder.ts';
 
 let root: string;
 let comfyui: FakeComfyuiFolder;
@@ -24,15 +24,7 @@ afterEach(() => {
 /** The environment a user with ComfyUI in a non-default place would set; everything else defaults. */
 const load = (env: Record<string, string> = {}) => loadConfig({ COMFYUI_DIR: comfyui.dir, ...env }, root);
 
-function getConfigError(env: Record<string, string>): ConfigError {
-  try {
-    load(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected loadConfig to throw a ConfigError');
-}
+const getConfigError = (env: Record<string, string>): ConfigError => catchConfigError(() => load(env));
 
 describe('loadConfig defaults', () => {
   it("uses the plan's values when no variable is set", () => {

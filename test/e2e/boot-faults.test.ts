@@ -111,15 +111,11 @@ describe.concurrent('setup faults', () => {
 });
 
 describe('no silent typos', () => {
-  test('an unknown GATE_ variable stops the run naming the closest setting; an unknown COMFYUI_ one is a warning in the terminal and the report', async () => {
+  test('an unknown GATE_ variable stops the run naming the closest setting', async () => {
+    // An unknown COMFYUI_ one only warns: checked on the shared healthy run in core-gate.test.ts.
     const typo = await runGate({ env: { GATE_BUGDET_S: '60' }, args: ['specs/reachable'] });
     expect(typo.exitCode).toBe(1);
     expect(typo.output).toContain('GATE_BUGDET_S is not a setting the gate knows (did you mean GATE_BUDGET_S?)');
     expect(verdictLine(typo.markdown, 'Phase 5 gate')).toContain('setup failed: GATE_BUGDET_S is not a setting the gate knows (did you mean GATE_BUDGET_S?)');
-
-    const warned = await runGate({ env: { COMFYUI_THEME: 'dark' }, args: ['specs/reachable'] });
-    expect(warned.exitCode).toBe(0);
-    expect(warned.output).toMatch(/^\[comfyui-gate\] warning: COMFYUI_THEME /m);
-    expect(warned.markdown).toMatch(/^\*\*Warnings:\*\*\n- COMFYUI_THEME /m);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { makeTempDir } from './temp-dirs.ts';
 import { describe, expect, test } from 'vitest';
 import { FAKE_COMFYUI_DIR, FAKE_KOHYA_DIR, REPO_ROOT } from '../../fixtures/fake-env.ts';
-import { runGate, verdictLine } from './run-gate.ts';
+import { type GateRun, runGate, verdictLine } from './run-gate.ts';
 
 /** A private copy of the fake ComfyUI folder that a test may break. */
 function copyFakeComfyui(): string {
@@ -14,33 +14,56 @@ function copyFakeComfyui(): string {
 
 const CHECKPOINT = 'anything-v5-PrtRE.safetensors';
 
-// The plan's other roadmap criteria (INFRA-02, 03, 05), the summary and the history.
-describe.concurrent('the whole phase gate', () => {
-  test('a truncated checkpoint fails INFRA-02 as truncated, before any generation is tried', async () => {
+interface BrokenInstall {
+  readonly run: GateRun;
+  readonly checkpoint: string;
+  readonly accelerateConfig: string;
+}
+
+let brokenInstall: Promise<BrokenInstall> | undefined;
+
+/**
+ * One run of the three install truths against an install broken three ways at once (a truncated
+ * checkpoint, mixed_precision fp16, no ControlNet-Aux): each truth reads only its own part of the
+ * install, so one run answers all three tests below, which each check their own verdict.
+ */
+function getBrokenInstallRun(): Promise<BrokenInstall> {
+  brokenInstall ??= (async () => {
     const dir = copyFakeComfyui();
     const checkpoint = join(dir, 'models', 'checkpoints', CHECKPOINT);
     truncateSync(checkpoint, 200);
-    const run = await runGate({ env: { COMFYUI_DIR: dir, FAKE_COMFYUI_HOME: REPO_ROOT }, args: ['specs/checkpoint-installed'] });
+    rmSync(join(dir, 'custom_nodes', 'comfyui_controlnet_aux'), { recursive: true });
+    const accelerateConfig = join(makeTempDir('gate-accelerate'), 'default_config.yaml');
+    const original = readFileSync(join(FAKE_KOHYA_DIR, 'accelerate', 'default_config.yaml'), 'utf8');
+    writeFileSync(accelerateConfig, original.replace("mixed_precision: 'no'", 'mixed_precision: fp16'));
+    const run = await runGate({
+      env: { COMFYUI_DIR: dir, FAKE_COMFYUI_HOME: REPO_ROOT, ACCELERATE_CONFIG: accelerateConfig },
+      args: ['specs/checkpoint-installed', 'specs/kohya-mixed-precision', 'specs/custom-nodes-loaded'],
+    });
+    return { run, checkpoint, accelerateConfig };
+  })();
+  return brokenInstall;
+}
+
+// The plan's other roadmap criteria (INFRA-02, 03, 05), the summary and the history.
+describe.concurrent('the whole phase gate', () => {
+  test('a truncated checkpoint fails INFRA-02 as truncated, before any generation is tried', async () => {
+    const { run, checkpoint } = await getBrokenInstallRun();
     expect(run.exitCode).toBe(1);
     expect(verdictLine(run.markdown, 'INFRA-02')).toContain(`${checkpoint} is truncated: the file is 200 bytes but its header says`);
   });
 
   test('mixed_precision other than no fails INFRA-03, naming the file, the key and the value', async () => {
-    const config = join(makeTempDir('gate-accelerate'), 'default_config.yaml');
-    const original = readFileSync(join(FAKE_KOHYA_DIR, 'accelerate', 'default_config.yaml'), 'utf8');
-    writeFileSync(config, original.replace("mixed_precision: 'no'", 'mixed_precision: fp16'));
-    const run = await runGate({ env: { ACCELERATE_CONFIG: config }, args: ['specs/kohya-mixed-precision'] });
+    const { run, accelerateConfig } = await getBrokenInstallRun();
     expect(run.exitCode).toBe(1);
     const line = verdictLine(run.markdown, 'INFRA-03');
-    expect(line).toContain(config);
+    expect(line).toContain(accelerateConfig);
     expect(line).toContain('mixed_precision');
     expect(line).toContain('fp16');
   });
 
   test('a missing ControlNet-Aux fails INFRA-05 and says exactly what is missing', async () => {
-    const dir = copyFakeComfyui();
-    rmSync(join(dir, 'custom_nodes', 'comfyui_controlnet_aux'), { recursive: true });
-    const run = await runGate({ env: { COMFYUI_DIR: dir, FAKE_COMFYUI_HOME: REPO_ROOT }, args: ['specs/custom-nodes-loaded'] });
+    const { run } = await getBrokenInstallRun();
     expect(run.exitCode).toBe(1);
     const line = verdictLine(run.markdown, 'INFRA-05');
     expect(line).toContain('comfyui_controlnet_aux');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { createProgressLine } from '../src/terminal/progress-line.ts';
-import { getConfig, getGate, recordMeasurements, skipIfConfigured, SYSTEM_STATS_TIMEOUT_MS } from '../src/checks/spec-support.ts';
+import { getConfig, getGate, recordMeasurements, skipIfConfigured, SYSTEM_STATS_TIMEOUT_MS, skipIfBootFailed } from '../src/checks/spec-support.ts';
 import { TRUTH_TITLES } from '../src/truths/truth-titles.ts';
 import { getFileSha256 } from '../src/install/hash-file.ts';
 import { readSafetensorsHeader } from '../src/install/read-safetensors-header.ts';
@@ -12,6 +12,7 @@ import { findCheckpoint } from '../src/install/find-checkpoint.ts';
 
 test(TRUTH_TITLES['checkpoint-installed'], async (context) => {
   skipIfConfigured(context, 'infra-02');
+  skipIfBootFailed(context);
   const config = getConfig();
   const name = config.benchmark.checkpoint;
   const http = createComfyHttp(getGate().url, { requestTimeoutMs: SYSTEM_STATS_TIMEOUT_MS });

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { createComfyHttp } from '../src/comfyui/http-client.ts';
-import { getConfig, getGate, OBJECT_INFO_TIMEOUT_MS, recordMeasurements, skipIfConfigured } from '../src/checks/spec-support.ts';
+import { getConfig, getGate, OBJECT_INFO_TIMEOUT_MS, recordMeasurements, skipIfConfigured, skipIfBootFailed } from '../src/checks/spec-support.ts';
 import { TRUTH_TITLES } from '../src/truths/truth-titles.ts';
 import { findCustomNodes, getFoundLocations } from '../src/install/find-custom-nodes.ts';
 import { getMissingNodeClasses } from '../src/install/get-missing-node-classes.ts';
@@ -10,6 +10,7 @@ import { getModelRequirements } from '../src/checks/openpose-models.ts';
 
 test(TRUTH_TITLES['custom-nodes-loaded'], async (context) => {
   skipIfConfigured(context, 'infra-05');
+  skipIfBootFailed(context);
   const config = getConfig();
   const http = createComfyHttp(getGate().url, { requestTimeoutMs: OBJECT_INFO_TIMEOUT_MS });
   // Where ComfyUI looks: its folder, --base-directory (ComfyUI Desktop) and the extra_model_paths YAML files.

@@ -3,12 +3,13 @@ import { createComfyHttp } from '../src/comfyui/http-client.ts';
 import { describeDevices } from '../src/checks/describe-device.ts';
 import { getDeviceMeasurements } from '../src/checks/device-measurements.ts';
 import { getDeviceHint } from '../src/benchmark/failure-hints.ts';
-import { getConfig, getGate, recordMeasurements, SYSTEM_STATS_TIMEOUT_MS } from '../src/checks/spec-support.ts';
+import { getConfig, getGate, recordMeasurements, SYSTEM_STATS_TIMEOUT_MS, skipIfBootFailed } from '../src/checks/spec-support.ts';
 import { toAssertionMessage } from '../src/checks/wrap-message.ts';
 import { detectVirtualMac } from '../src/gpu/detect-virtual-mac.ts';
 import { TRUTH_TITLES } from '../src/truths/truth-titles.ts';
 
 test(TRUTH_TITLES.device, async (context) => {
+  skipIfBootFailed(context);
   const config = getConfig();
   const stats = await createComfyHttp(getGate().url, { requestTimeoutMs: SYSTEM_STATS_TIMEOUT_MS }).getSystemStats();
   const device = getDeviceMeasurements(stats, config);

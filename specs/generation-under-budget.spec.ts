@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { runBenchmark } from '../src/benchmark/run-benchmark.ts';
-import { getConfig, getGate, recordMeasurements } from '../src/checks/spec-support.ts';
+import { getConfig, getGate, recordMeasurements, skipIfBootFailed } from '../src/checks/spec-support.ts';
 import { TRUTH_TITLES } from '../src/truths/truth-titles.ts';
 import { describeBreakdown } from '../src/benchmark/describe-breakdown.ts';
 import { describeRegression, findRegressionNow } from '../src/report/history.ts';
@@ -9,6 +9,7 @@ import { attachGenerationEvidence } from '../src/checks/evidence.ts';
 import { getOverBudgetHint } from '../src/benchmark/failure-hints.ts';
 
 test(TRUTH_TITLES['generation-under-budget'], async (context) => {
+  skipIfBootFailed(context);
   const config = getConfig();
   const gate = getGate();
   const budgetS = config.budgetMs / 1000;

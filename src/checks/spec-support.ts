@@ -5,6 +5,7 @@ import type { TruthId } from '../truths/benchmark-report.ts';
 import type { GateContext } from '../run-record/gate-context.ts';
 import type { TruthMeasurements } from '../truths/measurements.ts';
 import { readState } from '../run-record/run-state.ts';
+import { BOOT_STATE, type BootRecord } from './boot-wait.ts';
 import '../run-record/gate-context.ts';
 import '../truths/measurements.ts';
 
@@ -41,6 +42,18 @@ export function skipAsNotRun(context: TestContext, reason: string): never {
   context.task.meta.skipKind = 'not-run';
   context.skip(reason);
   throw new Error('unreachable: context.skip throws');
+}
+
+/**
+ * Watch / UI mode boots ComfyUI in the background (src/checks/boot-wait.ts). When that boot failed,
+ * a truth that asks the server is NOT RUN: the reachable truth already failed with the reason and
+ * the log, and a connection error here would only repeat it less clearly.
+ */
+export function skipIfBootFailed(context: TestContext): void {
+  const boot = readState<BootRecord>(getGate().reportDir, BOOT_STATE);
+  if (boot?.status !== 'failed') return;
+  const reason = boot.message.split('\n')[0] ?? boot.message;
+  skipAsNotRun(context, `NOT RUN: ComfyUI did not start, so there was no server to ask (${reason})`);
 }
 
 /** Reads a part of the run record another spec wrote. */

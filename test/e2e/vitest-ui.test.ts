@@ -251,7 +251,7 @@ describe('a boot failure in npm run ui', () => {
     await browser?.close();
   });
 
-  test('fails the reachable truth with the reason and the log, in lines that fit the panel; the report says why', async (context) => {
+  test('fails the reachable truth with the reason and the log, in lines that fit the panel; the truths that ask the server are NOT RUN; the report says why', async (context) => {
     view.prepare(context);
     const { page } = view;
     await expect.poll(() => getState(getRow(page, 'specs/reachable.spec.ts')), { timeout: RUN_TIMEOUT_MS }).toBe('fail');
@@ -268,6 +268,13 @@ describe('a boot failure in npm run ui', () => {
       'pixels of failure text running off the panel',
     ).toEqual([]);
     await expect.poll(() => readHeadline(ui!.reportDir), { timeout: RUN_TIMEOUT_MS }).toContain('ComfyUI exited during boot with exit code 1');
+    // The truths that ask the server are NOT RUN (skipped in the UI), not failed with a connection
+    // error: the reachable truth is the one failure.
+    const asksServer = ['device', 'checkpoint-installed', 'generation-under-budget', 'gpu-active', 'custom-nodes-loaded'];
+    await expect.poll(() => getResultsSummary(page), { timeout: RUN_TIMEOUT_MS }).toMatch(/^FAIL \(1\) \/ RUNNING \(0\) /);
+    const verdicts = readReport(ui!.reportDir)?.truths.filter((truth) => asksServer.includes(truth.id));
+    expect(verdicts?.map((truth) => `${truth.id}: ${truth.verdict}`)).toEqual(asksServer.map((id) => `${id}: NOT RUN`));
+    expect(verdicts?.find((truth) => truth.id === 'device')?.reason).toContain('ComfyUI did not start, so there was no server to ask');
   });
 
   test('stopping the UI leaves no process of the run', async (context) => {

@@ -31,7 +31,6 @@ export function getColdMeasurements(
   const { outcome } = cold;
   const nodes = getNodeTimings(outcome, plan);
   const serverSeconds = getServerSeconds(outcome);
-  const { timingSource } = outcome;
   return {
     startedAt: new Date(outcome.submittedAt).toISOString(),
     endedAt: new Date(outcome.completedAt).toISOString(),
@@ -46,7 +45,6 @@ export function getColdMeasurements(
     nodesCached: figures.nodesCached,
     ...(cold.requeued === undefined ? {} : { requeued: cold.requeued }),
     ...(figures.suspect === undefined ? {} : { suspect: figures.suspect }),
-    timingSource,
     breakdown: getBreakdown(nodes),
     workflow: plan.info,
     runs: [figures],

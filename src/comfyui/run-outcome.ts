@@ -17,19 +17,17 @@ export interface StepEvent {
 }
 
 /** Where the end of a run was timed: the socket's terminal message, or the server timestamps in /history. */
-export type TimingSource = 'socket' | 'history';
-
 /** A finished, successful run. */
 export interface RunOutcome {
   readonly promptId: string;
+  /** How the run was followed, and so where the server's timestamps come from: the socket's messages or /history. */
   readonly via: 'websocket' | 'history';
   /** Why the history fallback was used ("socket closed", "socket silent for 5000 ms", "no socket"). */
   readonly fallbackReason?: string;
   /** Client clock, epoch ms. */
   readonly submittedAt: number;
-  /** When the run ended on the client clock; with timingSource 'history', mapped from the server's end timestamp. */
+  /** When the run ended on the client clock; when followed via 'history', mapped from the server's end timestamp. */
   readonly completedAt: number;
-  readonly timingSource: TimingSource;
   /** Server wall clock, epoch ms, from execution_start and the terminal event (from /history's status messages when followed there). */
   readonly serverStart?: number;
   readonly serverEnd?: number;

@@ -135,7 +135,6 @@ export class RunRecorder {
       via,
       ...(fallbackReason === undefined ? {} : { fallbackReason }),
       ...timing,
-      timingSource: via === 'websocket' ? 'socket' : 'history',
       nodes: this.#nodes.map((node) => this.#withClassType(node)),
       cachedNodeIds: [...this.#cachedNodeIds],
       executedNodeIds: [...this.#executedNodeIds],

@@ -44,7 +44,7 @@ function describeWorkflow({ workflow }: Benchmark): string {
 }
 
 function describeCounted(benchmark: Benchmark, notRun: string): string[] {
-  const { nodesExecuted, nodesCached, requeued, suspect, timingSource } = benchmark;
+  const { nodesExecuted, nodesCached, requeued, suspect } = benchmark;
   const counts =
     nodesExecuted === undefined || nodesCached === undefined
       ? `- Nodes executed / cached: ${notAvailable(notRun)}`
@@ -53,7 +53,6 @@ function describeCounted(benchmark: Benchmark, notRun: string): string[] {
     counts,
     ...(requeued === undefined ? [] : [`- Queued again: ${oneLine(requeued.reason, 400)}; the run counted is the one with the fresh seed ${requeued.seed}`]),
     ...(suspect === undefined ? [] : [`- **Suspect timing:** ${oneLine(suspect, 400)} (the figures are kept, flagged)`]),
-    ...(timingSource === undefined ? [] : [`- Server times from: ${timingSource}`]),
   ];
 }
 

@@ -163,8 +163,6 @@ export interface BenchmarkReport {
     readonly requeued?: Requeue;
     /** Set when the timing looks implausible (e.g. steps/s no machine reaches): kept, but flagged. */
     readonly suspect?: string;
-    /** Where the server's timestamps came from: the socket's messages or /history. */
-    readonly timingSource?: 'socket' | 'history';
     readonly breakdown?: RunBreakdown;
     readonly workflow?: WorkflowInfo;
     /** Every generation: the cold one first, then the warm ones (GATE_RUNS). */

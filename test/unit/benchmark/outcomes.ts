@@ -58,7 +58,6 @@ export function makeOutcome(shape: OutcomeShape = {}): RunOutcome {
     completedAt,
     serverStart: 5_000_000,
     serverEnd: 5_000_000 + (completedAt - submittedAt) + serverGapMs,
-    timingSource: 'socket',
     nodes: timed,
     cachedNodeIds: cachedNodes,
     executedNodeIds: timed.map((node) => node.id),

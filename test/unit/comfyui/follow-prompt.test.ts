@@ -172,7 +172,7 @@ describe('followPrompt falling back to /history', () => {
   it('completes via history when the socket closes mid-run', async () => {
     const { options } = await queueRecordedRun('cold', { cut: { afterFrames: 30, action: 'close-socket' } });
     const outcome = await followPrompt(options);
-    expect(outcome).toMatchObject({ via: 'history', timingSource: 'history', fallbackReason: 'socket closed' });
+    expect(outcome).toMatchObject({ via: 'history', fallbackReason: 'socket closed' });
     expect(getServerSeconds(outcome)).toBe(8.156);
     expect(outcome.executedNodeIds).toEqual(['4', '5', '7', '6', '3', '8', '9']);
     expect(outcome.images).toEqual([{ filename: 'bench_00001_.png', subfolder: '', type: 'output' }]);
@@ -209,7 +209,7 @@ describe('followPrompt falling back to /history', () => {
       },
     });
     const foundAt = getClientTime();
-    expect(outcome).toMatchObject({ via: 'history', timingSource: 'history', fallbackReason: 'socket silent for 1500 ms' });
+    expect(outcome).toMatchObject({ via: 'history', fallbackReason: 'socket silent for 1500 ms' });
     expect(foundAt - options.submittedAt).toBeGreaterThan(1500);
     expect(getServerSeconds(outcome)).toBe(1);
     // The end is execution_start's arrival + the server's 1.000 s (to the ms), however late the poll found it.

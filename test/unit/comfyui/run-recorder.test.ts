@@ -44,7 +44,7 @@ describe('RunRecorder on recorded runs', () => {
     expect(outcome.cachedNodes).toEqual([]);
     expect(outcome.cachedNodeIds).toEqual([]);
     expect(outcome.executedNodeIds).toEqual(['4', '5', '7', '6', '3', '8', '9']);
-    expect(outcome.timingSource).toBe('socket');
+    expect(outcome.via).toBe('websocket');
     expect(outcome.suspect).toBeUndefined();
   });
 
@@ -93,7 +93,6 @@ describe('RunRecorder on recorded runs', () => {
     const outcome = recorder.getOutcome('history', 9000, 'socket closed');
     expect(outcome).toMatchObject({
       via: 'history',
-      timingSource: 'history',
       fallbackReason: 'socket closed',
       serverStart: 1795857556025,
       serverEnd: 1795857564181,

@@ -50,7 +50,7 @@ export function skipAsNotRun(context: TestContext, reason: string): never {
  * the log, and a connection error here would only repeat it less clearly.
  */
 export function skipIfBootFailed(context: TestContext): void {
-  const boot = readState<BootRecord>(getGate().reportDir, BOOT_STATE);
+  const boot = readRunState<BootRecord>(BOOT_STATE);
   if (boot?.status !== 'failed') return;
   const reason = boot.message.split('\n')[0] ?? boot.message;
   skipAsNotRun(context, `NOT RUN: ComfyUI did not start, so there was no server to ask (${reason})`);
